@@ -1,0 +1,27 @@
+namespace VirtLab.Util;
+
+/// <summary>
+/// A failure the user can act on: it carries a LAB code (documented in the README), the file it is
+/// about (when there is one) and the fix.
+/// </summary>
+public sealed class LabException : Exception
+{
+    public LabException(string code, string message, string? fix = null, string? file = null, int line = 0, int column = 0, Exception? inner = null)
+        : base(message, inner)
+    {
+        Code = code;
+        Fix = fix;
+        File = file;
+        Line = line;
+        Column = column;
+    }
+
+    public string Code { get; }
+    public string? Fix { get; }
+    public string? File { get; }
+    public int Line { get; }
+    public int Column { get; }
+
+    /// <summary>The message as the build prints it: what went wrong, then what to do.</summary>
+    public string FullMessage => Fix is null ? Message : $"{Message} Fix: {Fix}";
+}
