@@ -1,0 +1,51 @@
+namespace VirtLab.Config;
+
+/// <summary>experiments/lab.yaml as the loader reads it. Names follow the YAML keys (camelCase there).</summary>
+public sealed class LabConfig
+{
+    public NetworkConfig Network { get; set; } = new();
+    public GuestConfig Guest { get; set; } = new();
+    public KvmConfig Kvm { get; set; } = new();
+    public Dictionary<string, ProfileConfig> Profiles { get; set; } = new();
+}
+
+public sealed class NetworkConfig
+{
+    public string HostAddress { get; set; } = "10.1.1.254/24";
+}
+
+public sealed class GuestConfig
+{
+    public int MemoryMiB { get; set; } = 512;
+    public int Vcpus { get; set; } = 1;
+    public KernelConfig Kernel { get; set; } = new();
+    public int BootTimeoutSeconds { get; set; } = 120;
+}
+
+public sealed class KernelConfig
+{
+    public string Source { get; set; } = "debian";
+    public string Package { get; set; } = "linux-image-amd64";
+    public string? Path { get; set; }
+    public string? Modules { get; set; }
+}
+
+public sealed class KvmConfig
+{
+    public int ProbeTimeoutSeconds { get; set; } = 20;
+}
+
+public sealed class ProfileConfig
+{
+    public int Repeats { get; set; } = 3;
+    public SysbenchConfig Sysbench { get; set; } = new();
+}
+
+public sealed class SysbenchConfig
+{
+    public int Threads { get; set; } = 1;
+    public int CpuMaxPrime { get; set; } = 20000;
+    public int CpuEvents { get; set; } = 10000;
+    public string MemoryBlockSize { get; set; } = "8K";
+    public string MemoryTotalSize { get; set; } = "1G";
+}

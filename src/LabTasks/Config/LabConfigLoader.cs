@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using VirtLab.Util;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace VirtLab.Config;
+
+/// <summary>
+/// Reads lab.yaml strictly: an unknown key, a value of the wrong type or a value out of range is a
+/// LabException that names the file, the line and the fix.
+/// </summary>
+public static partial class LabConfigLoader
+{
+    public static LabConfig Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LabException(LabCodes.ConfigUnreadable, $"Cannot read the lab file: {e.Message}", "check the path given in LabFile.", path);
+        }
+        return Parse(text, path);
+    }
+
+    public static LabConfig Parse(string text, string path)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        LabConfig config;
+        try
+        {
+            config = deserializer.Deserialize<LabConfig?>(text) ?? new LabConfig();
+        }
+        catch (YamlException e)
+        {
+            throw Translate(e, path);
+        }
+        Validate(config, new KeyLocator(text), path);
+        return config;
+    }
+
+    private static LabException Translate(YamlException e, string path)
+    {
+        var line = (int)e.Start.Line;
+        var column = (int)e.Start.Column;
+        var inner = e.InnerException?.Message ?? e.Message;
+        var unknown = UnknownProperty().Match(e.Message);
+        if (unknown.Success)
+            return new LabException(LabCodes.ConfigUnknownKey, $"Unknown key '{unknown.Groups[1].Value}' in the lab file.",
+                "remove it or correct its spelling; the README's lab.yaml section lists every key.", path, line, column);
+        if (e is SyntaxErrorException or SemanticErrorException)
+            return new LabException(LabCodes.ConfigUnreadable, $"The lab file is not valid YAML: {e.Message}",
+                "fix the YAML syntax at that line (indentation with spaces, 'key: value').", path, line, column);
+        return new LabException(LabCodes.ConfigBadValue, $"A value in the lab file has the wrong type: {inner}",
+            "give a value of the documented type (numbers without units unless the key takes a size like 8K).", path, line, column);
+    }
+
+    private static void Validate(LabConfig c, KeyLocator at, string path)
+    {
+        void Require(bool ok, string key, string problem, string fix)
+        {
+            if (ok) return;
+            var (line, column) = at.Find(key);
+            throw new LabException(LabCodes.ConfigBadValue, $"{key}: {problem}", fix, path, line, column);
+        }
+
+        Require(TryParseHostAddress(c.Network.HostAddress, out _, out _), "network.hostAddress",
+            $"'{c.Network.HostAddress}' is not an IPv4 address with a prefix length.", "write it as address/prefix, e.g. 10.1.1.254/24 (prefix 8–30).");
+        Require(c.Guest.MemoryMiB is >= 64 and <= 65536, "guest.memoryMiB", $"{c.Guest.MemoryMiB} is out of range.", "use 64–65536 (512 is a good default).");
+        Require(c.Guest.Vcpus is >= 1 and <= 64, "guest.vcpus", $"{c.Guest.Vcpus} is out of range.", "use 1–64.");
+        Require(c.Guest.BootTimeoutSeconds is >= 5 and <= 3600, "guest.bootTimeoutSeconds", $"{c.Guest.BootTimeoutSeconds} is out of range.", "use 5–3600 seconds.");
+        Require(c.Kvm.ProbeTimeoutSeconds is >= 2 and <= 600, "kvm.probeTimeoutSeconds", $"{c.Kvm.ProbeTimeoutSeconds} is out of range.", "use 2–600 seconds.");
+        Require(c.Guest.Kernel.Source is "debian" or "host" or "path", "guest.kernel.source", $"'{c.Guest.Kernel.Source}' is not a kernel source.", "use debian, host or path.");
+        Require(c.Guest.Kernel.Source != "debian" || PackageName().IsMatch(c.Guest.Kernel.Package), "guest.kernel.package",
+            $"'{c.Guest.Kernel.Package}' is not a Debian package name.", "use a name like linux-image-amd64.");
+        Require(c.Guest.Kernel.Source != "path" || !string.IsNullOrWhiteSpace(c.Guest.Kernel.Path), "guest.kernel.source",
+            "source is 'path' but guest.kernel.path is empty.", "set guest.kernel.path to your vmlinuz (and guest.kernel.modules to its modules folder).");
+        Require(c.Profiles.Count > 0, "profiles", "no profile is defined.", "define at least 'default' under profiles.");
+        foreach (var (name, p) in c.Profiles)
+        {
+            var key = $"profiles.{name}";
+            Require(ProfileName().IsMatch(name), key, $"'{name}' is not a valid profile name.", "use letters, digits and '-'.");
+            Require(p.Repeats is >= 1 and <= 100, $"{key}.repeats", $"{p.Repeats} is out of range.", "use 1–100.");
+            Require(p.Sysbench.Threads is >= 1 and <= 256, $"{key}.sysbench.threads", $"{p.Sysbench.Threads} is out of range.", "use 1–256.");
+            Require(p.Sysbench.CpuMaxPrime is >= 3 and <= 10_000_000, $"{key}.sysbench.cpuMaxPrime", $"{p.Sysbench.CpuMaxPrime} is out of range.", "use 3–10000000 (the homework uses 20000).");
+            Require(p.Sysbench.CpuEvents is >= 1 and <= 100_000_000, $"{key}.sysbench.cpuEvents", $"{p.Sysbench.CpuEvents} is out of range.", "use 1–100000000 (the homework uses 10000).");
+            Require(Size().IsMatch(p.Sysbench.MemoryBlockSize), $"{key}.sysbench.memoryBlockSize", $"'{p.Sysbench.MemoryBlockSize}' is not a size.", "write a size like 8K, 1M or 1G.");
+            Require(Size().IsMatch(p.Sysbench.MemoryTotalSize), $"{key}.sysbench.memoryTotalSize", $"'{p.Sysbench.MemoryTotalSize}' is not a size.", "write a size like 128M or 1G.");
+        }
+    }
+
+    public static bool TryParseHostAddress(string text, out IPAddress address, out int prefixLength)
+    {
+        address = IPAddress.None;
+        prefixLength = 0;
+        var parts = text.Split('/');
+        return parts.Length == 2
+            && IPAddress.TryParse(parts[0], out address!)
+            && address.AddressFamily == AddressFamily.InterNetwork
+            && parts[0].Count(ch => ch == '.') == 3
+            && int.TryParse(parts[1], out prefixLength)
+            && prefixLength is >= 8 and <= 30;
+    }
+
+    [GeneratedRegex(@"Property '([^']+)' not found")]
+    private static partial Regex UnknownProperty();
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.+-]{1,100}$")]
+    private static partial Regex PackageName();
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,32}$")]
+    private static partial Regex ProfileName();
+    [GeneratedRegex(@"^[1-9][0-9]{0,9}[KMG]?$")]
+    private static partial Regex Size();
+
+    /// <summary>Finds where a dotted key path sits in the YAML text, for error positions.</summary>
+    private sealed class KeyLocator(string text)
+    {
+        public (int Line, int Column) Find(string dottedPath)
+        {
+            var stream = new YamlStream();
+            try { stream.Load(new StringReader(text)); } catch (YamlException) { return (0, 0); }
+            if (stream.Documents.Count == 0) return (0, 0);
+            YamlNode node = stream.Documents[0].RootNode;
+            var found = (Line: 0, Column: 0);
+            foreach (var segment in dottedPath.Split('.'))
+            {
+                if (node is not YamlMappingNode map) break;
+                var entry = map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == segment);
+                if (entry.Key is null) break;
+                found = ((int)entry.Key.Start.Line, (int)entry.Key.Start.Column);
+                node = entry.Value;
+            }
+            return found;
+        }
+    }
+}

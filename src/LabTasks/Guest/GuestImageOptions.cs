@@ -1,0 +1,56 @@
+using VirtLab.Util;
+
+namespace VirtLab.Guest;
+
+public enum KernelSourceKind
+{
+    /// <summary>A Debian linux-image package fetched with apt-get download and cached.</summary>
+    Debian,
+    /// <summary>The running kernel: /boot/vmlinuz-$(uname -r) and /lib/modules/$(uname -r).</summary>
+    Host,
+    /// <summary>A kernel (and optionally a modules folder) the user points at.</summary>
+    Path,
+}
+
+public sealed record GuestImageOptions(string OutputDirectory)
+{
+    public const string DefaultKernelPackage = "linux-image-amd64";
+
+    /// <summary>
+    /// The NIC drivers the experiments use, the PCI transport virtio devices need, and virtio_rng:
+    /// without an entropy source dropbear waits ~2.5 s under TCG for the kernel's RNG
+    /// (QEMU: -device virtio-rng-pci). Dependencies are added from modules.dep.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultModules = ["virtio_pci", "virtio_net", "e1000", "8139cp", "8139too", "virtio_rng"];
+
+    public static string DefaultCacheDirectory =>
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "virtlab", "kernels");
+
+    public KernelSourceKind KernelSource { get; init; } = KernelSourceKind.Debian;
+    public string? KernelPackage { get; init; }
+    public string? KernelPath { get; init; }
+    public string? ModulesPath { get; init; }
+    public string? CacheDirectory { get; init; }
+    public IReadOnlyList<string> ExtraModules { get; init; } = [];
+
+    /// <summary>"debian" / "host" / "path" (case-insensitive); empty means debian.</summary>
+    public static KernelSourceKind ParseKernelSource(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? KernelSourceKind.Debian
+        : Enum.TryParse<KernelSourceKind>(value.Trim(), ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(value, out _) ? kind
+        : throw new LabException(LabCodes.ConfigBadValue, $"KernelSource '{value}' is not one of debian, host, path.",
+            "set KernelSource to debian (default), host or path");
+}
+
+/// <summary>A built guest image: what QEMU boots and what the SSH client needs to trust it.</summary>
+public sealed record GuestImage(
+    string OutputDirectory,
+    string Kernel,
+    string Initramfs,
+    string KeysDirectory,
+    string ClientPrivateKey,
+    string HostPublicKeyFile,
+    string HostPublicKey,
+    string KernelVersion,
+    string KernelSha256,
+    string InitramfsSha256,
+    string ManifestPath);

@@ -1,0 +1,59 @@
+using System.Net;
+using VirtLab.Util;
+
+namespace VirtLab.Lab;
+
+/// <summary>
+/// The isolated lab network: a namespace with br0 carrying the host-side address and one tap per
+/// guest NIC. Nothing here adds a route or an address to the root namespace.
+/// </summary>
+public sealed class LabNetwork(LabState state)
+{
+    private static readonly TimeSpan IpTimeout = TimeSpan.FromSeconds(20);
+
+    public const string Bridge = "br0";
+
+    public void Create(IPAddress hostAddress, int prefixLength, IEnumerable<string> taps)
+    {
+        Ip("netns", "add", state.Namespace);
+        InLab("link", "set", "lo", "up");
+        // STP off and no forward delay: an isolated lab has no loops, and taps must forward at once.
+        InLab("link", "add", Bridge, "type", "bridge", "stp_state", "0", "forward_delay", "0");
+        InLab("addr", "add", $"{hostAddress}/{prefixLength}", "dev", Bridge);
+        InLab("link", "set", Bridge, "up");
+        foreach (var tap in taps) AddTap(tap);
+    }
+
+    public void AddTap(string tap)
+    {
+        ValidateInterface(tap);
+        InLab("tuntap", "add", "dev", tap, "mode", "tap");
+        InLab("link", "set", tap, "master", Bridge);
+        InLab("link", "set", tap, "up");
+    }
+
+    public void DeleteTap(string tap)
+    {
+        ValidateInterface(tap);
+        if (Exists()) ProcessRunner.Run("ip", ["-n", state.Namespace, "link", "del", tap], IpTimeout);
+    }
+
+    public bool Exists() => File.Exists($"/var/run/netns/{state.Namespace}");
+
+    /// <summary>Deleting the namespace takes br0 and every tap with it.</summary>
+    public void Delete()
+    {
+        if (Exists()) ProcessRunner.Run("ip", ["netns", "del", state.Namespace], IpTimeout);
+    }
+
+    private void InLab(params string[] args) => Ip(["-n", state.Namespace, .. args]);
+
+    private static void Ip(params string[] args) =>
+        ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", args, IpTimeout);
+
+    private static void ValidateInterface(string name)
+    {
+        if (name.Length is 0 or > 15 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
+            throw new LabException(LabCodes.LabNetwork, $"'{name}' is not a valid interface name.", "use up to 15 letters, digits, '-' or '_'.");
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using VirtLab.Util;
+
+namespace VirtLab.Lab;
+
+/// <summary>
+/// The running lab's bookkeeping, under /run/virtlab/&lt;namespace&gt;/: the owner build's pid and a
+/// pidfile per QEMU. Anything that tears the lab down (a task, the watchdog, the next build's
+/// reaper) works from this folder alone.
+/// </summary>
+public sealed partial class LabState
+{
+    public const string DefaultRoot = "/run/virtlab";
+
+    public LabState(string namespaceName, string root = DefaultRoot)
+    {
+        if (!ValidName().IsMatch(namespaceName))
+            throw new LabException(LabCodes.LabNetwork, $"'{namespaceName}' is not a valid lab name.", "use lowercase letters, digits and '-' (at most 40).");
+        Namespace = namespaceName;
+        Directory = Path.Combine(root, namespaceName);
+    }
+
+    public string Namespace { get; }
+    public string Directory { get; }
+    public string OwnerFile => Path.Combine(Directory, "owner.pid");
+
+    public string PidFile(string guest) => Path.Combine(Directory, $"{ValidGuest(guest)}.pid");
+    public string QmpSocket(string guest) => Path.Combine(Directory, $"{ValidGuest(guest)}.qmp");
+
+    public static string NameFor(string experiment, int ownerPid) => $"virtlab-{experiment}-{ownerPid}";
+
+    public int? Owner =>
+        File.Exists(OwnerFile) && int.TryParse(File.ReadAllText(OwnerFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+
+    public void Create(int ownerPid)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        AtomicFile.WriteAllText(OwnerFile, ownerPid.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static IEnumerable<LabState> All(string root = DefaultRoot) =>
+        System.IO.Directory.Exists(root)
+            ? System.IO.Directory.GetDirectories(root).Select(Path.GetFileName).Where(n => ValidName().IsMatch(n!)).Select(n => new LabState(n!, root))
+            : [];
+
+    public static string ValidGuest(string guest) =>
+        GuestName().IsMatch(guest) ? guest : throw new LabException(LabCodes.GuestBoot, $"'{guest}' is not a valid guest name.", "use letters, digits and '-'.");
+
+    [GeneratedRegex("^virtlab-[a-z0-9-]{1,40}$")]
+    private static partial Regex ValidName();
+    [GeneratedRegex("^[A-Za-z0-9-]{1,32}$")]
+    private static partial Regex GuestName();
+}

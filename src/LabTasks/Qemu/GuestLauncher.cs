@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using VirtLab.Lab;
+using VirtLab.Ssh;
+using VirtLab.Util;
+
+namespace VirtLab.Qemu;
+
+/// <summary>How a boot ended: ready (SSH answered) or not, and what the guest showed on the way.</summary>
+public sealed record BootOutcome(bool Ready, double Seconds, string Detail, string SerialTail);
+
+/// <summary>
+/// Starts QEMU daemonized inside the lab namespace, waits until the guest answers SSH, and stops it
+/// (QMP quit, then a kill if it does not go).
+/// </summary>
+public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pinnedHostKeyFile)
+{
+    public const string ReadyMarker = "VIRTLAB-READY";
+
+    public BootOutcome Boot(GuestSpec guest, TimeSpan deadline, CancellationToken cancel)
+    {
+        LabState.ValidGuest(guest.Name);
+        var pidFile = lab.PidFile(guest.Name);
+        var qmp = lab.QmpSocket(guest.Name);
+        File.Delete(pidFile);
+        File.Delete(qmp);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(guest.SerialLog))!);
+        File.WriteAllText(guest.SerialLog, "");
+
+        var stopwatch = Stopwatch.StartNew();
+        var start = ProcessRunner.Run("ip", ["netns", "exec", lab.Namespace, QemuCommandLine.Program, .. QemuCommandLine.Build(guest, pidFile, qmp)],
+            TimeSpan.FromSeconds(60), cancel);
+        if (!start.Succeeded)
+            return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds,
+                $"QEMU did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}", "");
+
+        while (stopwatch.Elapsed < deadline)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (!IsRunning(guest.Name))
+                return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, "QEMU exited during boot (kernel panic or QEMU error).", SerialTail(guest.SerialLog));
+            if (File.ReadAllText(guest.SerialLog).Contains(ReadyMarker, StringComparison.Ordinal) && TrySsh(guest))
+                return new BootOutcome(true, stopwatch.Elapsed.TotalSeconds, "SSH answered.", SerialTail(guest.SerialLog));
+            Thread.Sleep(200);
+        }
+        return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds,
+            $"the guest did not answer SSH within {deadline.TotalSeconds:0} s.", SerialTail(guest.SerialLog));
+    }
+
+    private bool TrySsh(GuestSpec guest)
+    {
+        try
+        {
+            using var ssh = GuestSsh.Connect(lab.Namespace, guest.Address, privateKeyFile, pinnedHostKeyFile, TimeSpan.FromSeconds(5));
+            return ssh.Run("true", TimeSpan.FromSeconds(10)).ExitCode == 0;
+        }
+        catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }
+        catch (Exception) { return false; }
+    }
+
+    public int? Pid(string guestName)
+    {
+        var pidFile = lab.PidFile(guestName);
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
+
+    public bool IsRunning(string guestName) =>
+        Pid(guestName) is { } pid && (OwnerProcess.CommandLine(pid) ?? "").Contains("qemu", StringComparison.Ordinal);
+
+    public void Stop(string guestName)
+    {
+        if (Pid(guestName) is not { } pid || !IsRunning(guestName))
+        {
+            File.Delete(lab.PidFile(guestName));
+            return;
+        }
+        try
+        {
+            using var qmp = QmpClient.Connect(lab.QmpSocket(guestName), TimeSpan.FromSeconds(5));
+            qmp.Quit();
+        }
+        catch (Exception) { /* a wedged QEMU is killed below */ }
+        using (var process = TryGetProcess(pid))
+        {
+            if (process is not null && !process.WaitForExit(10_000))
+            {
+                process.Kill();
+                process.WaitForExit(5_000);
+            }
+        }
+        File.Delete(lab.PidFile(guestName));
+        File.Delete(lab.QmpSocket(guestName));
+    }
+
+    private static Process? TryGetProcess(int pid)
+    {
+        try { return Process.GetProcessById(pid); }
+        catch (ArgumentException) { return null; }
+    }
+
+    public static string SerialTail(string serialLog, int lines = 8)
+    {
+        if (!File.Exists(serialLog)) return "";
+        var all = File.ReadAllLines(serialLog).Where(l => l.Trim().Length > 0).ToArray();
+        return string.Join('\n', all.TakeLast(lines));
+    }
+}

@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace VirtLab.Qemu;
+
+/// <summary>One NIC of a guest: the QEMU device model and the tap on the lab bridge it plugs into.</summary>
+public sealed record GuestNic(string Model, string Tap, string Mac);
+
+/// <summary>Everything needed to start one guest. Values are validated where they are parsed.</summary>
+public sealed record GuestSpec(
+    string Name,
+    string Accel,
+    int MemoryMiB,
+    int Vcpus,
+    string Kernel,
+    string Initramfs,
+    IPAddress Address,
+    int PrefixLength,
+    IPAddress Gateway,
+    IReadOnlyList<GuestNic> Nics,
+    string SerialLog,
+    IReadOnlyList<string>? ExtraKernelArgs = null)
+{
+    public static readonly string[] Accelerators = ["kvm", "tcg"];
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using VirtLab.Util;
+
+namespace VirtLab.Qemu;
+
+/// <summary>The qemu-system-x86_64 argument list for a guest, built from validated values only.</summary>
+public static class QemuCommandLine
+{
+    public const string Program = "qemu-system-x86_64";
+    private static readonly string[] NicModels = ["virtio-net-pci", "e1000", "rtl8139"];
+
+    public static List<string> Build(GuestSpec g, string pidFile, string qmpSocket)
+    {
+        if (!GuestSpec.Accelerators.Contains(g.Accel))
+            throw new LabException(LabCodes.GuestBoot, $"'{g.Accel}' is not an accelerator VirtLab knows.", "use kvm or tcg.");
+        var inv = CultureInfo.InvariantCulture;
+        var args = new List<string>
+        {
+            "-name", g.Name,
+            "-accel", g.Accel,
+            // KVM runs the host's CPU model; TCG emulates the richest model it has.
+            "-cpu", g.Accel == "kvm" ? "host" : "max",
+            "-m", g.MemoryMiB.ToString(inv),
+            "-smp", g.Vcpus.ToString(inv),
+            "-nodefaults", "-display", "none", "-no-reboot",
+            "-kernel", g.Kernel,
+            "-initrd", g.Initramfs,
+            "-append", KernelArgs(g),
+            "-serial", $"file:{g.SerialLog}",
+            "-qmp", $"unix:{qmpSocket},server=on,wait=off",
+            "-pidfile", pidFile,
+            "-daemonize",
+        };
+        for (var i = 0; i < g.Nics.Count; i++)
+        {
+            var nic = g.Nics[i];
+            if (!NicModels.Contains(nic.Model))
+                throw new LabException(LabCodes.GuestBoot, $"'{nic.Model}' is not a NIC model VirtLab drives.", $"use one of {string.Join(", ", NicModels)}.");
+            args.AddRange(["-netdev", $"tap,id=n{i},ifname={nic.Tap},script=no,downscript=no",
+                           "-device", $"{nic.Model},netdev=n{i},mac={nic.Mac}"]);
+        }
+        return args;
+    }
+
+    public static string KernelArgs(GuestSpec g)
+    {
+        var args = new List<string>
+        {
+            "console=ttyS0", "quiet", "panic=-1",
+            $"virtlab.ip={g.Address}/{g.PrefixLength}",
+            $"virtlab.gw={g.Gateway}",
+            $"virtlab.hostname={g.Name}",
+        };
+        foreach (var extra in g.ExtraKernelArgs ?? [])
+        {
+            if (extra.Length == 0 || !extra.All(ch => char.IsAsciiLetterOrDigit(ch) || "=._-,".Contains(ch)))
+                throw new LabException(LabCodes.GuestBoot, $"'{extra}' is not a kernel argument VirtLab passes on.", "use name or name=value with letters, digits and . _ - ,");
+            args.Add(extra);
+        }
+        return string.Join(' ', args);
+    }
+
+    /// <summary>A locally administered, stable MAC for guest/NIC index pairs.</summary>
+    public static string Mac(int guestIndex, int nicIndex) =>
+        string.Create(CultureInfo.InvariantCulture, $"52:54:00:1a:{guestIndex & 0xff:x2}:{nicIndex & 0xff:x2}");
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using VirtLab.Net;
+using VirtLab.Util;
+
+namespace VirtLab.Ssh;
+
+public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>
+/// An SSH session with a guest in the lab: SSH.NET talks to a loopback forwarder whose lab-side
+/// socket lives in the lab namespace, so the root namespace never routes into the lab. The guest's
+/// host key is pinned; any other key ends the connection.
+/// </summary>
+public sealed class GuestSsh : IDisposable
+{
+    private readonly LabForwarder _forwarder;
+    private readonly SshClient _client;
+
+    private GuestSsh(LabForwarder forwarder, SshClient client)
+    {
+        _forwarder = forwarder;
+        _client = client;
+    }
+
+    public static GuestSsh Connect(string netns, IPAddress address, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout)
+    {
+        var pinned = PinnedKey.Load(pinnedHostKeyFile);
+        var forwarder = LabForwarder.Start(netns, address, 22);
+        var key = new PrivateKeyFile(privateKeyFile);
+        var info = new ConnectionInfo("127.0.0.1", forwarder.Port, "root", new PrivateKeyAuthenticationMethod("root", key))
+        {
+            Timeout = timeout,
+        };
+        var client = new SshClient(info);
+        var mismatch = false;
+        client.HostKeyReceived += (_, e) =>
+        {
+            e.CanTrust = e.HostKey.AsSpan().SequenceEqual(pinned);
+            mismatch |= !e.CanTrust;
+        };
+        try
+        {
+            client.Connect();
+            client.KeepAliveInterval = TimeSpan.FromSeconds(5);
+            return new GuestSsh(forwarder, client);
+        }
+        catch (Exception e) when (e is SshException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+        {
+            client.Dispose();
+            forwarder.Dispose();
+            if (mismatch)
+                throw new LabException(LabCodes.HostKeyMismatch,
+                    $"The guest at {address} presented a host key that is not the one pinned in {pinnedHostKeyFile}.",
+                    "if you rebuilt the guest image, build again (the pin follows the image); otherwise something else answers at that address.");
+            throw;
+        }
+    }
+
+    public CommandResult Run(string commandText, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var command = _client.CreateCommand(commandText);
+        command.CommandTimeout = timeout;
+        using var registration = cancellationToken.Register(() => { try { command.CancelAsync(); } catch (Exception) { } });
+        try
+        {
+            command.Execute();
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw new TimeoutException($"'{commandText}' did not finish in the guest within {timeout.TotalSeconds:0} s.");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return new CommandResult(command.ExitStatus ?? -1, command.Result, command.Error);
+    }
+
+    public void Dispose()
+    {
+        try { _client.Disconnect(); } catch (Exception) { }
+        _client.Dispose();
+        _forwarder.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Build.Framework;
+using VirtLab.Guest;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>Builds (or refreshes) the guest kernel + initramfs + keys in OutputDirectory; see <see cref="GuestImageBuilder"/>.</summary>
+public sealed class BuildGuestImage : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>debian (default), host or path.</summary>
+    public string? KernelSource { get; set; }
+    public string? KernelPackage { get; set; }
+    public string? KernelPath { get; set; }
+    public string? ModulesPath { get; set; }
+    public string? CacheDirectory { get; set; }
+    public string[] ExtraModules { get; set; } = [];
+
+    [Output] public string Kernel { get; private set; } = "";
+    [Output] public string Initramfs { get; private set; } = "";
+    [Output] public string ImageHash { get; private set; } = "";
+    [Output] public string KernelVersion { get; private set; } = "";
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        try
+        {
+            var options = new GuestImageOptions(OutputDirectory)
+            {
+                KernelSource = GuestImageOptions.ParseKernelSource(KernelSource),
+                KernelPackage = Empty(KernelPackage),
+                KernelPath = Empty(KernelPath),
+                ModulesPath = Empty(ModulesPath),
+                CacheDirectory = Empty(CacheDirectory),
+                ExtraModules = ExtraModules,
+            };
+            var image = new GuestImageBuilder(options).Build(_cancel.Token);
+            Kernel = image.Kernel;
+            Initramfs = image.Initramfs;
+            ImageHash = image.InitramfsSha256;
+            KernelVersion = image.KernelVersion;
+            Log.LogMessage(MessageImportance.High, $"Guest image: kernel {image.KernelVersion}, initramfs sha256 {image.InitramfsSha256[..12]}… in {image.OutputDirectory}");
+        }
+        catch (LabException e)
+        {
+            Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LogError(null, LabCodes.Cancelled, null, null, 0, 0, 0, 0, "Building the guest image was cancelled.");
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

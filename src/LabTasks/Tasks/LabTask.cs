@@ -1,0 +1,42 @@
+using Microsoft.Build.Framework;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// What every VirtLab task shares: LabExceptions become coded errors with file and line, and
+/// cancellation (Ctrl+C) reaches the work through <see cref="Cancellation"/>.
+/// </summary>
+public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    protected CancellationToken Cancellation => _cancel.Token;
+
+    public void Cancel() => _cancel.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            Run();
+        }
+        catch (LabException e)
+        {
+            LogLabError(e);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            Log.LogError(null, LabCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled; nothing it measured was kept.");
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract void Run();
+
+    protected void LogLabError(LabException e) =>
+        Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);
+
+    protected void LogLabWarning(string code, string message, string? file = null) =>
+        Log.LogWarning(null, code, null, file, 0, 0, 0, 0, message);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Build.Framework;
+using VirtLab.Qemu;
+using VirtLab.Records;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// Writes the records of cells that cannot be measured here (KVM rows where KVM does not work):
+/// one record per cell with status "unavailable" and the probe's reason, so a report can say why.
+/// </summary>
+public sealed class RecordUnavailable : LabTask
+{
+    [Required] public ITaskItem[] Cells { get; set; } = [];
+    [Required] public string Experiment { get; set; } = "";
+    [Required] public string VerdictFile { get; set; } = "";
+    [Required] public string HostFingerprint { get; set; } = "";
+    public string Profile { get; set; } = "default";
+
+    protected override void Run()
+    {
+        var verdict = KvmVerdict.Load(VerdictFile);
+        var lastConsoleLine = verdict.SerialTail.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
+        var reason = "KVM unavailable: " + verdict.ShortReason + (lastConsoleLine is null ? "" : $" The guest's console stopped at: '{lastConsoleLine}'.");
+        foreach (var cell in Cells)
+        {
+            var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
+            labels["status"] = Record.StatusUnavailable;
+            labels["reason"] = reason;
+            labels["qemu_version"] = verdict.QemuVersion;
+            var metric = SysbenchRecords.HeadlineMetric(cell.GetMetadata("Workload"));
+            RecordFile.Write(cell.GetMetadata("ResultFile"), [new Record(metric, null, metric == "transfer_rate" ? "MiB/s" : "events/s", labels, DateTimeOffset.UtcNow)]);
+        }
+        Log.LogMessage(MessageImportance.High, $"VirtLab: {Cells.Length} KVM cell(s) recorded as unavailable — {reason}");
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Build.Framework;
+using VirtLab.Qemu;
+using VirtLab.Records;
+using VirtLab.Ssh;
+using VirtLab.Sysbench;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// Runs sysbench cpu and/or memory, N repeats, on the host or in the lab guest over SSH. Each
+/// raw output is kept beside the records; a cell's records are written (atomically) only when all
+/// its repeats succeeded, so an interrupted cell is measured again by the next build.
+/// </summary>
+public sealed class RunSysbench : LabTask
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromHours(1);
+
+    [Required] public ITaskItem[] Cells { get; set; } = [];
+    [Required] public string Accel { get; set; } = "";
+    [Required] public string Experiment { get; set; } = "";
+    [Required] public string HostFingerprint { get; set; } = "";
+    public string Profile { get; set; } = "default";
+    [Required] public int Repeats { get; set; }
+    [Required] public int Threads { get; set; }
+    [Required] public int CpuMaxPrime { get; set; }
+    [Required] public int CpuEvents { get; set; }
+    [Required] public string MemoryBlockSize { get; set; } = "";
+    [Required] public string MemoryTotalSize { get; set; } = "";
+
+    // Guest side (ignored for Accel=host).
+    public string Namespace { get; set; } = "";
+    public string GuestAddress { get; set; } = "";
+    public string PrivateKeyFile { get; set; } = "";
+    public string HostKeyFile { get; set; } = "";
+    public int GuestMemoryMiB { get; set; }
+    public int GuestVcpus { get; set; }
+    public string ImageManifest { get; set; } = "";
+
+    protected override void Run()
+    {
+        using var runner = Accel == "host" ? null : GuestSsh.Connect(Namespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
+        Func<SysbenchCommand, string> run = runner is null ? RunOnHost : command => RunInGuest(runner, command);
+
+        var version = SysbenchVersion.Parse(runner is null
+            ? ProcessRunner.RunChecked(LabCodes.MissingTool, "sysbench", ["--version"], TimeSpan.FromSeconds(20)).StandardOutput
+            : runner.Run("sysbench --version", TimeSpan.FromSeconds(20)).StandardOutput);
+        var syntax = SysbenchCommand.SyntaxFor(version);
+
+        foreach (var cell in Cells)
+        {
+            var workload = cell.GetMetadata("Workload");
+            var command = workload switch
+            {
+                "cpu" => SysbenchCommand.Cpu(syntax, CpuMaxPrime, CpuEvents, Threads),
+                "memory" => SysbenchCommand.Memory(syntax, MemoryBlockSize, MemoryTotalSize, Threads),
+                _ => throw new LabException(LabCodes.ConfigBadValue, $"'{workload}' is not a sysbench workload VirtLab runs.", "use cpu or memory in SysbenchWorkload items."),
+            };
+            var resultFile = cell.GetMetadata("ResultFile");
+            var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+            var records = new List<Record>();
+            for (var repeat = 1; repeat <= Repeats; repeat++)
+            {
+                Cancellation.ThrowIfCancellationRequested();
+                var time = DateTimeOffset.UtcNow;
+                var output = run(command);
+                var rawFile = Path.Combine(rawDirectory, $"{Accel}-{workload}-r{repeat}.txt");
+                AtomicFile.WriteAllText(rawFile, output);
+                SysbenchResult result;
+                try { result = SysbenchOutputParser.Parse(output); }
+                catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
+                records.AddRange(SysbenchRecords.From(result, Labels(cell, repeat, rawFile), time));
+                Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+                    $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat}/{Repeats}: {Headline(result)}"));
+            }
+            RecordFile.Write(resultFile, records);
+        }
+    }
+
+    private SortedDictionary<string, string> Labels(ITaskItem cell, int repeat, string rawFile)
+    {
+        var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
+        labels["repeat"] = repeat.ToString(CultureInfo.InvariantCulture);
+        labels["qemu_version"] = QemuVersion.Installed();
+        labels["raw"] = Path.GetFileName(rawFile);
+        if (Accel != "host")
+        {
+            labels["guest_memory_mib"] = GuestMemoryMiB.ToString(CultureInfo.InvariantCulture);
+            labels["guest_vcpus"] = GuestVcpus.ToString(CultureInfo.InvariantCulture);
+            if (File.Exists(ImageManifest)) labels["guest_kernel"] = Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+        }
+        if (cell.GetMetadata("Workload") == "cpu")
+        {
+            labels["cpu_max_prime"] = CpuMaxPrime.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            labels["memory_block_size"] = MemoryBlockSize;
+            labels["memory_total_size"] = MemoryTotalSize;
+        }
+        return labels;
+    }
+
+    private static string Headline(SysbenchResult r) => r.Test == "memory"
+        ? $"{r.MiBPerSecond:0.00} MiB/s in {r.TotalTimeSeconds:0.000} s"
+        : $"{r.EventsPerSecond:0.00} events/s, {r.TotalTimeSeconds:0.000} s total";
+
+    private string RunOnHost(SysbenchCommand command)
+    {
+        var result = ProcessRunner.Run(command.Program, command.Arguments, RunTimeout, Cancellation);
+        if (!result.Succeeded)
+            throw new LabException(LabCodes.Benchmark, $"sysbench on the host exited with {result.ExitCode}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}",
+                "check the sysbench parameters in lab.yaml.");
+        return result.StandardOutput;
+    }
+
+    private string RunInGuest(GuestSsh ssh, SysbenchCommand command)
+    {
+        var result = ssh.Run(command.ToShellString(), RunTimeout, Cancellation);
+        if (result.ExitCode != 0)
+            throw new LabException(LabCodes.Benchmark, $"sysbench in the guest exited with {result.ExitCode}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}",
+                "check the sysbench parameters in lab.yaml and the guest's serial log.");
+        return result.StandardOutput;
+    }
+}
