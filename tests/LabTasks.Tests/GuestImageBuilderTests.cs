@@ -57,6 +57,8 @@ public class GuestImageBuilderTests
         Assert.Matches("^ssh-ed25519 AAAA", image.HostPublicKey);
         Assert.Equal(InitramfsContent.Sha256Of(image.Initramfs), image.InitramfsSha256);
         Assert.Equal(InitramfsContent.Sha256Of(GuestTestKernel.Debian().Vmlinuz), image.KernelSha256);
+        Assert.Equal(Path.Combine(output, "vmlinux"), image.PvhKernel);
+        Assert.True(BzImage.HasPvhEntry(image.PvhKernel!));
 
         var manifest = ImageManifest.FromJson(File.ReadAllText(Path.Combine(output, "image.json")));
         Assert.Equal("debian", manifest.KernelSource);
@@ -111,6 +113,7 @@ public class GuestImageBuilderTests
         Assert.Equal(Path.Combine(temp.Path, "initramfs.cpio.gz"), task.Initramfs);
         Assert.Equal(InitramfsContent.Sha256Of(task.Initramfs), task.ImageHash);
         Assert.Equal(GuestTestKernel.Debian().Version, task.KernelVersion);
+        Assert.Equal(Path.Combine(temp.Path, "vmlinux"), task.PvhKernel);
     }
 
     private sealed class RecordingBuildEngine : IBuildEngine

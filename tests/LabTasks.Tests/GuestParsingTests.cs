@@ -74,6 +74,21 @@ public class GuestParsingTests
     }
 
     [Fact]
+    public void The_Debian_kernel_unpacks_to_a_PVH_bootable_vmlinux()
+    {
+        using var temp = new GuestTempDirectory();
+        var vmlinux = Path.Combine(temp.Path, "vmlinux");
+
+        Assert.True(BzImage.TryExtractPvhKernel(GuestTestKernel.Debian().Vmlinuz, vmlinux));
+
+        Assert.True(BzImage.HasPvhEntry(vmlinux));
+        Assert.True(new FileInfo(vmlinux).Length > 4 * new FileInfo(GuestTestKernel.Debian().Vmlinuz).Length);
+        Assert.False(BzImage.HasPvhEntry("/bin/busybox")); // an ELF without the note
+        Assert.False(BzImage.TryExtractPvhKernel("/bin/busybox", vmlinux + "2"));
+        Assert.False(File.Exists(vmlinux + "2"));
+    }
+
+    [Fact]
     public void A_missing_host_kernel_is_LAB0020_with_a_fix()
     {
         var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();

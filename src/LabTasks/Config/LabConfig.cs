@@ -6,7 +6,7 @@ public sealed class LabConfig
     public NetworkConfig Network { get; set; } = new();
     public GuestConfig Guest { get; set; } = new();
     public KvmConfig Kvm { get; set; } = new();
-    public Dictionary<string, ProfileConfig> Profiles { get; set; } = new();
+    public Dictionary<string, ProfileConfig> Profiles { get; set; } = new() { ["default"] = new ProfileConfig() };
 }
 
 public sealed class NetworkConfig

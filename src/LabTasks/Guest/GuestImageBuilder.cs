@@ -5,11 +5,14 @@ namespace VirtLab.Guest;
 
 /// <summary>
 /// Builds the guest for QEMU direct kernel boot. Output layout (other code relies on it):
-/// OUT/vmlinuz, OUT/initramfs.cpio.gz, OUT/keys/{id_ed25519,id_ed25519.pub,guest_host_ed25519,guest_host_ed25519.pub}, OUT/image.json.
+/// OUT/vmlinuz, OUT/initramfs.cpio.gz, OUT/keys/{id_ed25519,id_ed25519.pub,guest_host_ed25519,guest_host_ed25519.pub}, OUT/image.json,
+/// and, when the kernel supports it, OUT/vmlinux: the same kernel uncompressed with a PVH entry, which
+/// QEMU boots ~2.5 s faster under TCG (-kernel OUT/vmlinux).
 /// </summary>
 public sealed class GuestImageBuilder(GuestImageOptions options)
 {
     public const string KernelFile = "vmlinuz";
+    public const string PvhKernelFile = "vmlinux";
     public const string InitramfsFile = "initramfs.cpio.gz";
     public const string ManifestFile = "image.json";
     public const string KeysFolder = "keys";
@@ -37,6 +40,10 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         var vmlinuz = Path.Combine(output, KernelFile);
         AtomicFile.Copy(kernel.Vmlinuz, vmlinuz, GuestKeys.PublicFile);
         var kernelSha = InitramfsContent.Sha256Of(vmlinuz);
+        var pvhKernel = Path.Combine(output, PvhKernelFile);
+        string? pvhSha = null;
+        if (BzImage.TryExtractPvhKernel(vmlinuz, pvhKernel, cancellationToken)) pvhSha = InitramfsContent.Sha256Of(pvhKernel);
+        else if (File.Exists(pvhKernel)) File.Delete(pvhKernel); // from an earlier kernel: never boot a mismatched one
 
         var tools = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["busybox"] = HostTools.Version("busybox", busybox, cancellationToken) };
         foreach (var (name, path) in toolPaths) tools[name] = HostTools.Version(name, path, cancellationToken);
@@ -47,6 +54,7 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
             KernelPackageVersion = kernel.PackageVersion,
             KernelSource = kernel.Source.ToString().ToLowerInvariant(),
             KernelSha256 = kernelSha,
+            PvhKernelSha256 = pvhSha,
             InitramfsSha256 = initramfsSha,
             Modules = modules.Select(ModuleDependencies.NameOf).ToList(),
             Tools = tools,
@@ -100,16 +108,21 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         return order;
     }
 
-    private static GuestImage ToImage(string output, ImageManifest manifest, GuestKeyFiles keys) =>
-        new(output,
-            Path.Combine(output, KernelFile),
-            Path.Combine(output, InitramfsFile),
-            keys.Directory,
-            keys.ClientPrivateKey,
-            keys.HostPublicKeyFile,
-            keys.HostPublicKey,
-            manifest.KernelVersion,
-            manifest.KernelSha256,
-            manifest.InitramfsSha256,
-            Path.Combine(output, ManifestFile));
+    private static GuestImage ToImage(string output, ImageManifest manifest, GuestKeyFiles keys)
+    {
+        var pvhKernel = Path.Combine(output, PvhKernelFile);
+        return new GuestImage(
+            OutputDirectory: output,
+            Kernel: Path.Combine(output, KernelFile),
+            Initramfs: Path.Combine(output, InitramfsFile),
+            PvhKernel: manifest.PvhKernelSha256 is not null && File.Exists(pvhKernel) ? pvhKernel : null,
+            KeysDirectory: keys.Directory,
+            ClientPrivateKey: keys.ClientPrivateKey,
+            HostPublicKeyFile: keys.HostPublicKeyFile,
+            HostPublicKey: keys.HostPublicKey,
+            KernelVersion: manifest.KernelVersion,
+            KernelSha256: manifest.KernelSha256,
+            InitramfsSha256: manifest.InitramfsSha256,
+            ManifestPath: Path.Combine(output, ManifestFile));
+    }
 }

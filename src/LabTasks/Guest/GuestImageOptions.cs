@@ -41,11 +41,15 @@ public sealed record GuestImageOptions(string OutputDirectory)
             "set KernelSource to debian (default), host or path");
 }
 
-/// <summary>A built guest image: what QEMU boots and what the SSH client needs to trust it.</summary>
+/// <summary>
+/// A built guest image: what QEMU boots and what the SSH client needs to trust it. PvhKernel, when
+/// not null, is the same kernel as Kernel, uncompressed and bootable with -kernel (faster under TCG).
+/// </summary>
 public sealed record GuestImage(
     string OutputDirectory,
     string Kernel,
     string Initramfs,
+    string? PvhKernel,
     string KeysDirectory,
     string ClientPrivateKey,
     string HostPublicKeyFile,

@@ -11,6 +11,8 @@ public sealed record ImageManifest
     public string? KernelPackageVersion { get; init; }
     public required string KernelSource { get; init; }
     public required string KernelSha256 { get; init; }
+    /// <summary>SHA-256 of OUT/vmlinux, the PVH-bootable uncompressed kernel; null when the kernel has no PVH entry.</summary>
+    public string? PvhKernelSha256 { get; init; }
     public required string InitramfsSha256 { get; init; }
     public required IReadOnlyList<string> Modules { get; init; }
     public required IReadOnlyDictionary<string, string> Tools { get; init; }

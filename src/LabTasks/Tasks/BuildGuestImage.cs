@@ -24,6 +24,8 @@ public sealed class BuildGuestImage : Microsoft.Build.Utilities.Task, ICancelabl
     [Output] public string Initramfs { get; private set; } = "";
     [Output] public string ImageHash { get; private set; } = "";
     [Output] public string KernelVersion { get; private set; } = "";
+    /// <summary>The uncompressed PVH-bootable kernel (boots faster under TCG), or empty when the kernel has none.</summary>
+    [Output] public string PvhKernel { get; private set; } = "";
 
     public void Cancel() => _cancel.Cancel();
 
@@ -45,6 +47,7 @@ public sealed class BuildGuestImage : Microsoft.Build.Utilities.Task, ICancelabl
             Initramfs = image.Initramfs;
             ImageHash = image.InitramfsSha256;
             KernelVersion = image.KernelVersion;
+            PvhKernel = image.PvhKernel ?? "";
             Log.LogMessage(MessageImportance.High, $"Guest image: kernel {image.KernelVersion}, initramfs sha256 {image.InitramfsSha256[..12]}… in {image.OutputDirectory}");
         }
         catch (LabException e)

@@ -27,7 +27,7 @@ public sealed class RenderSummary : LabTask
         var text = TemplateRenderer.Render(Template, model, new Dictionary<string, object?>
         {
             ["kvm_available"] = verdict?.Available,
-            ["kvm_reason"] = verdict?.Reason,
+            ["kvm_reason"] = verdict?.ShortReason,
             ["kvm_console"] = verdict?.SerialTail.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim(),
             ["records_file"] = Path.GetFileName(RecordsFile),
             ["missing_cells"] = RecordFiles.Length - present.Count,

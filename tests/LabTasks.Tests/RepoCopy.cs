@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+using VirtLab.Util;
+
+namespace VirtLab.Tests;
+
+/// <summary>
+/// A throw-away copy of this working tree (tracked and untracked files, nothing ignored), so an
+/// end-to-end test builds exactly what a fresh clone would, without touching the developer's results.
+/// </summary>
+public sealed class RepoCopy : IDisposable
+{
+    public RepoCopy()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "virtlab-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        var source = FindRepoRoot();
+        var files = ProcessRunner.RunChecked(LabCodes.MissingTool, "git", ["-C", source, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            TimeSpan.FromSeconds(30)).StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var file in files)
+        {
+            var from = Path.Combine(source, file);
+            if (!File.Exists(from)) continue;
+            var to = Path.Combine(Root, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(from, to);
+        }
+    }
+
+    public string Root { get; }
+
+    public static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Build.targets"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("not inside the VirtLab tree");
+    }
+
+    /// <summary>Starts `dotnet build` in its own process group (like a shell job), output captured.</summary>
+    public BuildProcess StartBuild(params string[] arguments) => new(Root, arguments);
+
+    public ProcessResult Build(TimeSpan timeout, params string[] arguments)
+    {
+        using var build = StartBuild(arguments);
+        return build.WaitForExit(timeout);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+public sealed class BuildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public BuildProcess(string workingDirectory, string[] arguments)
+    {
+        // setsid gives the build its own process group, so a test can send it Ctrl+C (SIGINT to
+        // the group) exactly as a terminal would, without signalling the test runner.
+        var psi = new ProcessStartInfo("setsid") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["dotnet", "build", .. arguments, "-nologo", "-clp:NoSummary"]) psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public bool WaitForOutput(string text, TimeSpan timeout)
+    {
+        while (_clock.Elapsed < timeout || timeout == Timeout.InfiniteTimeSpan)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            if (_process.HasExited) return Output.Contains(text, StringComparison.Ordinal);
+            Thread.Sleep(100);
+        }
+        return false;
+    }
+
+    public void SendToGroup(string signal) =>
+        ProcessRunner.Run("kill", [$"-{signal}", "--", $"-{_process.Id}"], TimeSpan.FromSeconds(5));
+
+    public ProcessResult WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            SendToGroup("KILL");
+            throw new TimeoutException($"dotnet build did not finish within {timeout}. Output so far:\n{Output}");
+        }
+        _process.WaitForExit();
+        return new ProcessResult(_process.ExitCode, Output, "", _clock.Elapsed);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) SendToGroup("KILL");
+        _process.Dispose();
+    }
+}
