@@ -28,6 +28,15 @@ public static partial class LabConfigLoader
 
     public static LabConfig Parse(string text, string path)
     {
+        try
+        {
+            new YamlStream().Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new LabException(LabCodes.ConfigUnreadable, $"The lab file is not valid YAML: {e.Message}",
+                "fix the YAML syntax at that line (indentation with spaces, 'key: value').", path, (int)e.Start.Line, (int)e.Start.Column);
+        }
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         LabConfig config;
         try
@@ -51,9 +60,6 @@ public static partial class LabConfigLoader
         if (unknown.Success)
             return new LabException(LabCodes.ConfigUnknownKey, $"Unknown key '{unknown.Groups[1].Value}' in the lab file.",
                 "remove it or correct its spelling; the README's lab.yaml section lists every key.", path, line, column);
-        if (e is SyntaxErrorException or SemanticErrorException)
-            return new LabException(LabCodes.ConfigUnreadable, $"The lab file is not valid YAML: {e.Message}",
-                "fix the YAML syntax at that line (indentation with spaces, 'key: value').", path, line, column);
         return new LabException(LabCodes.ConfigBadValue, $"A value in the lab file has the wrong type: {inner}",
             "give a value of the documented type (numbers without units unless the key takes a size like 8K).", path, line, column);
     }

@@ -3,7 +3,7 @@
 # Kernel command line: virtlab.ip=ADDR/PREFIX (required for SSH), virtlab.gw=ADDR, virtlab.hostname=NAME.
 # Console protocol (one line each, on /dev/console):
 #   VIRTLAB-NIC <ifname> <driver>   for every network interface backed by a device
-#   VIRTLAB-READY <ip>              once dropbear listens on port 22
+#   VIRTLAB-READY <ip>              once dropbear listens on port 22 and can answer (RNG seeded)
 #   VIRTLAB-ERROR <reason>          when the guest cannot become ready; it keeps running
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
@@ -101,5 +101,9 @@ until grep -q ':0016 [0-9A-F]*:[0-9A-F]* 0A ' /proc/net/tcp /proc/net/tcp6 2>/de
     sleep 0.05
 done
 log "dropbear listening"
+# dropbear answers nothing until the kernel RNG is seeded; under TCG without a virtio-rng device
+# that takes seconds. Reading /dev/random blocks exactly until then, so READY means SSH answers.
+head -c 1 /dev/random >/dev/null
+log "kernel RNG ready"
 echo "VIRTLAB-READY ${ip_cidr%/*}"
 stay_alive

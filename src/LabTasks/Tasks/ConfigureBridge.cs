@@ -20,7 +20,7 @@ public sealed class ConfigureBridge : LabTask
 
     protected override void Run()
     {
-        if (Environment.UserName != "root" && !File.Exists("/proc/self/ns/net"))
+        if (!Environment.IsPrivilegedProcess)
             throw new LabException(LabCodes.NotRoot, "Creating the lab network needs root.", "run the build as root (sudo -E dotnet build …).");
         foreach (var reaped in LabTeardown.ReapOrphans())
             Log.LogMessage(MessageImportance.High, $"VirtLab: removed lab '{reaped}' left behind by a build that no longer runs.");
