@@ -112,3 +112,21 @@ public class GuestParsingTests
     public void Unknown_kernel_sources_are_LAB0002(string value) =>
         Assert.Equal(LabCodes.ConfigBadValue, Assert.Throws<LabException>(() => GuestImageOptions.ParseKernelSource(value)).Code);
 }
+
+public class GuestKernelPathTests
+{
+    [Fact]
+    public void A_given_kernel_is_named_by_its_bzImage_header()
+    {
+        var debian = GuestTestKernel.Debian();
+        var kernel = KernelProvider.FromPath(debian.Vmlinuz, debian.ModulesDirectory);
+        Assert.Equal(debian.Version, kernel.Version);
+        Assert.Equal(KernelSourceKind.Path, kernel.Source);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/nonexistent/vmlinuz")]
+    public void A_missing_kernel_path_is_LAB0020(string? path) =>
+        Assert.Equal(LabCodes.KernelFetch, Assert.Throws<LabException>(() => KernelProvider.FromPath(path, null)).Code);
+}

@@ -83,3 +83,19 @@ public class LabConfigLoaderTests
         System.Xml.Linq.XDocument.Parse(props);
     }
 }
+
+public class RecordTests
+{
+    [Fact]
+    public void A_record_serializes_to_exactly_metric_value_unit_labels_time_and_back()
+    {
+        var labels = new SortedDictionary<string, string> { ["accel"] = "tcg", ["status"] = Records.Record.StatusUnavailable };
+        var record = new Records.Record("events_per_second", null, "events/s", labels, DateTimeOffset.Parse("2026-11-25T10:00:00Z"));
+        using var json = System.Text.Json.JsonDocument.Parse(record.ToJson());
+        Assert.Equal(["metric", "value", "unit", "labels", "time"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        var back = Records.Record.FromJson(record.ToJson());
+        Assert.True(back.IsUnavailable);
+        Assert.Null(back.Value);
+        Assert.Equal("tcg", back.Label("accel"));
+    }
+}

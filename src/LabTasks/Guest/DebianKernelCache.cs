@@ -79,7 +79,8 @@ public sealed partial class DebianKernelCache(string cacheDirectory)
             if (!File.Exists(Path.Combine(staging, "lib", "modules", kver, "modules.dep")))
                 Run("depmod", ["-b", staging, kver], TimeSpan.FromMinutes(2), cancellationToken);
             File.WriteAllText(Path.Combine(staging, CompleteMarker), $"{package} {version}\n");
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true); // an incomplete earlier attempt
+            if (File.Exists(Path.Combine(root, CompleteMarker))) return; // another build finished first; use theirs
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true); // a copy left incomplete by hand
             try
             {
                 Directory.Move(staging, root);

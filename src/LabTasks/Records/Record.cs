@@ -19,7 +19,7 @@ public sealed record Record(
 
     public string? Label(string name) => Labels.TryGetValue(name, out var v) ? v : null;
 
-    public bool IsUnavailable => Label("status") == StatusUnavailable;
+    [JsonIgnore] public bool IsUnavailable => Label("status") == StatusUnavailable;
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
 
