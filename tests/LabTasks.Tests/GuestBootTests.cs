@@ -44,7 +44,7 @@ public class GuestBootTests
             qemu.WaitForExit(10_000);
         }
 
-        Assert.Contains("VIRTLAB-READY 10.1.1.11\n", log);
+        Assert.Matches(@"(?m)^VIRTLAB-READY 10\.1\.1\.11\r?$", log); // the console tty writes \r\n
         Assert.DoesNotContain("failed", log);
         Assert.Contains("VIRTLAB-NIC eth0 virtio_net", log);
         Assert.Contains("VIRTLAB-NIC eth1 e1000", log);

@@ -39,6 +39,16 @@ public sealed class ProfileConfig
 {
     public int Repeats { get; set; } = 3;
     public SysbenchConfig Sysbench { get; set; } = new();
+    public IperfConfig Iperf { get; set; } = new();
+}
+
+public sealed class IperfConfig
+{
+    public int DurationSeconds { get; set; } = 10;
+    public double IntervalSeconds { get; set; } = 1;
+    /// <summary>TCP window (-w), e.g. 416K; empty leaves it to the kernel.</summary>
+    public string Window { get; set; } = "";
+    public int Streams { get; set; } = 1;
 }
 
 public sealed class SysbenchConfig

@@ -94,6 +94,10 @@ public static partial class LabConfigLoader
             Require(p.Sysbench.CpuMaxPrime is >= 3 and <= 10_000_000, $"{key}.sysbench.cpuMaxPrime", $"{p.Sysbench.CpuMaxPrime} is out of range.", "use 3–10000000 (the homework uses 20000).");
             Require(p.Sysbench.CpuEvents is >= 1 and <= 100_000_000, $"{key}.sysbench.cpuEvents", $"{p.Sysbench.CpuEvents} is out of range.", "use 1–100000000 (the homework uses 10000).");
             Require(Size().IsMatch(p.Sysbench.MemoryBlockSize), $"{key}.sysbench.memoryBlockSize", $"'{p.Sysbench.MemoryBlockSize}' is not a size.", "write a size like 8K, 1M or 1G.");
+            Require(p.Iperf.DurationSeconds is >= 1 and <= 3600, $"{key}.iperf.durationSeconds", $"{p.Iperf.DurationSeconds} is out of range.", "use 1–3600 seconds.");
+            Require(p.Iperf.IntervalSeconds is >= 0.1 and <= 60, $"{key}.iperf.intervalSeconds", $"{p.Iperf.IntervalSeconds} is out of range.", "use 0.1–60 seconds.");
+            Require(p.Iperf.Window.Length == 0 || Size().IsMatch(p.Iperf.Window), $"{key}.iperf.window", $"'{p.Iperf.Window}' is not a size.", "write a size like 416K or 4M, or \"\" for the kernel's default.");
+            Require(p.Iperf.Streams is >= 1 and <= 64, $"{key}.iperf.streams", $"{p.Iperf.Streams} is out of range.", "use 1–64.");
             Require(Size().IsMatch(p.Sysbench.MemoryTotalSize), $"{key}.sysbench.memoryTotalSize", $"'{p.Sysbench.MemoryTotalSize}' is not a size.", "write a size like 128M or 1G.");
         }
     }

@@ -69,6 +69,7 @@ public sealed partial class DebianKernelCache(string cacheDirectory)
     private void DownloadAndExtract(string package, string version, string root, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(CacheDirectory);
+        RemoveAbandonedStaging();
         var deb = FindDeb(CacheDirectory, package, version) ?? Download(package, version, cancellationToken);
 
         var staging = Path.Combine(CacheDirectory, $".extract-{Guid.NewGuid():N}");
@@ -117,6 +118,18 @@ public sealed partial class DebianKernelCache(string cacheDirectory)
         finally
         {
             Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>Staging folders of builds that were killed (an extraction is ~400 MB); an hour is far longer than any live one takes.</summary>
+    private void RemoveAbandonedStaging()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(CacheDirectory, ".*-*"))
+        {
+            var name = Path.GetFileName(dir);
+            if (!name.StartsWith(".extract-", StringComparison.Ordinal) && !name.StartsWith(".download-", StringComparison.Ordinal)) continue;
+            if (Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddHours(-1)) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 

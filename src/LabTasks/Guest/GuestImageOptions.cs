@@ -35,10 +35,14 @@ public sealed record GuestImageOptions(string OutputDirectory)
 
     /// <summary>"debian" / "host" / "path" (case-insensitive); empty means debian.</summary>
     public static KernelSourceKind ParseKernelSource(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? KernelSourceKind.Debian
-        : Enum.TryParse<KernelSourceKind>(value.Trim(), ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(value, out _) ? kind
-        : throw new LabException(LabCodes.ConfigBadValue, $"KernelSource '{value}' is not one of debian, host, path.",
-            "set KernelSource to debian (default), host or path");
+        (value ?? "").Trim().ToLowerInvariant() switch
+        {
+            "" or "debian" => KernelSourceKind.Debian,
+            "host" => KernelSourceKind.Host,
+            "path" => KernelSourceKind.Path,
+            _ => throw new LabException(LabCodes.ConfigBadValue, $"KernelSource '{value}' is not one of debian, host, path.",
+                "set KernelSource to debian (default), host or path"),
+        };
 }
 
 /// <summary>

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Performance goals of the kvm-vs-tcg experiment, all measured in this one run (ratios and figures,
+# never absolute seconds asserted):
+#   1. no-op rebuild: `dotnet build experiments/kvm-vs-tcg.proj -p:Profile=quick` when everything is
+#      up to date, relative to a no-op build of an empty .proj             goal <= 1.5
+#   2. TCG guest boot -> SSH answers, as BootGuest measures it             goal <= 8 s (median of 5)
+#   3. harness overhead: sysbench cpu in the guest the pipeline booted (RunSysbench over SSH.NET)
+#      against the same QEMU command line started by hand in a namespace this script makes, with
+#      sysbench run over OpenSSH                                           goal <= 2 %
+# Prints a table and writes it to bench/results/kvm-vs-tcg.md. Run as root, from any folder.
+# Nothing leaves the machine: guests live in network namespaces (the pipeline's labs and
+# vlbench-<pid>), and the root namespace only talks to 127.0.0.1.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+experiment=$root/experiments/kvm-vs-tcg.proj
+bench_proj=$root/bench/kvm-vs-tcg.bench.proj
+results=$root/bench/results
+work=$results/kvm-vs-tcg.work    # logs and per-round outputs, kept for a look after the run
+report=$results/kvm-vs-tcg.md
+
+noop_runs=7
+boot_runs=5
+sysbench_repeats=3               # rounds 1..3 also run sysbench; rounds 4..5 only boot
+cpu_max_prime=20000
+cpu_events=2000
+# What RunSysbench runs for these values (SysbenchCommand.Cpu, sysbench 1.0 syntax); keep in step.
+sysbench_cmd="sysbench cpu --cpu-max-prime=$cpu_max_prime --events=$cpu_events --time=0 --threads=1 run"
+
+ns=vlbench-$$
+tmp=
+
+die() { echo "kvm-vs-tcg bench: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it creates a network namespace and starts QEMU)."
+command -v dotnet >/dev/null || die "dotnet is not on PATH."
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup: the by-hand guest and namespace. The pipeline's own labs are torn down by the builds
+# (and by their watchdogs if a build dies).
+# ---------------------------------------------------------------------------------------------
+stop_hand_guest() {
+    local pidfile=$tmp/qemu.pid pid i
+    [ -n "$tmp" ] && [ -s "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^qemu-system'; then
+        kill "$pid" 2>/dev/null || true
+        for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+}
+
+cleanup() {
+    local status=$? pid
+    trap - EXIT INT TERM
+    stop_hand_guest
+    if [ -e "/var/run/netns/$ns" ]; then
+        for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns del "$ns"
+    fi
+    [ -n "$tmp" ] && rm -rf "$tmp"
+    [ "$status" = 0 ] || echo "kvm-vs-tcg bench: failed; logs in $work" >&2
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+tmp=$(mktemp -d /tmp/vlbench.XXXXXX)
+rm -rf "$work"
+mkdir -p "$work"
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# Runs a command with its output appended to a log; prints its wall time in seconds.
+timed() {
+    local log=$1 start end
+    shift
+    start=$(now)
+    "$@" >>"$log" 2>&1 || die "'$*' failed; see $log"
+    end=$(now)
+    elapsed "$start" "$end"
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+minimum() { printf '%s\n' "$@" | sort -g | head -n1; }
+maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+at_most() { awk -v v="$1" -v g="$2" 'BEGIN { exit !(v <= g) }' && echo ok || echo "not ok"; }
+events_per_second() { awk '/events per second:/ { print $4 }' "$1"; }
+env_value() { sed -n "s/^$1=//p" "$2"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# (max - min) / median in percent: how much a set of repeats disagrees with itself.
+spread() { awk -v lo="$(minimum "$@")" -v hi="$(maximum "$@")" -v m="$(median "$@")" 'BEGIN { printf "%.1f", (hi - lo) / m * 100 }'; }
+
+# On 2 cores, someone else's guest skews every figure. Called between rounds, when none of ours runs.
+foreign_qemu=0
+note_foreign_qemu() {
+    local n
+    n=$(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^qemu-system/' | wc -l)
+    if [ "$n" -gt "$foreign_qemu" ]; then
+        echo "   WARNING: $n QEMU process(es) not started by this bench are running; figures will be noisy"
+        foreign_qemu=$n
+    fi
+}
+
+load_start=$(loadavg)
+note_foreign_qemu
+
+# ---------------------------------------------------------------------------------------------
+# 1. No-op rebuild ratio
+# ---------------------------------------------------------------------------------------------
+echo "== 1/3 no-op rebuild: warm build of experiments/kvm-vs-tcg.proj (quick profile; may measure stale cells)"
+warm=$(timed "$work/warm.log" dotnet build "$experiment" -p:Profile=quick)
+echo "   warm build took $warm s"
+
+mkdir -p "$tmp/empty"
+echo '<Project><Target Name="Restore"/><Target Name="Build"/></Project>' >"$tmp/empty/empty.proj"
+timed "$work/noop-empty.log" dotnet build "$tmp/empty/empty.proj" >/dev/null
+
+noop_exp=() noop_empty=()
+for i in $(seq "$noop_runs"); do
+    noop_empty+=("$(timed "$work/noop-empty.log" dotnet build "$tmp/empty/empty.proj")")
+    noop_exp+=("$(timed "$work/noop-experiment.log" dotnet build "$experiment" -p:Profile=quick)")
+    echo "   run $i/$noop_runs: experiment ${noop_exp[-1]} s, empty ${noop_empty[-1]} s"
+done
+noop_exp_median=$(median "${noop_exp[@]}")
+noop_empty_median=$(median "${noop_empty[@]}")
+noop_ratio=$(calc "%.2f" "$noop_exp_median / $noop_empty_median")
+
+# A "no-op" build that booted a guest or rebuilt the tasks was not one: someone changed an input
+# (lab.yaml, src/) while this ran.
+noop_note=
+if grep -qE 'answered SSH|repeat [0-9]+/|LabTasks -> ' "$work/noop-experiment.log"; then
+    noop_note="some no-op builds did work (an input changed during the run); see $work/noop-experiment.log"
+    echo "   WARNING: $noop_note"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 2 + 3. Boot time and harness overhead
+# ---------------------------------------------------------------------------------------------
+boot=() pipe_eps=() hand_eps=() hand_boot=()
+hand_ready=false
+declare -a qemu_args=()
+
+# One pipeline round: a build of bench/kvm-vs-tcg.bench.proj (lab up, BootGuest, RunSysbench, StopGuest, teardown).
+pipeline_round() {
+    local round=$1 sysbench=$2 dir=$work/round-$1
+    note_foreign_qemu
+    timed "$work/pipeline.log" dotnet build "$bench_proj" -p:BenchOut="$work" -p:Round="$round" -p:Sysbench="$sysbench" \
+        -p:CpuMaxPrime="$cpu_max_prime" -p:CpuEvents="$cpu_events" >/dev/null
+    boot+=("$(cat "$dir/boot-seconds.txt")")
+    if [ "$sysbench" = true ]; then
+        pipe_eps+=("$(events_per_second "$dir/raw/tcg-cpu-r1.txt")")
+        echo "   round $round pipeline: boot ${boot[-1]} s, sysbench ${pipe_eps[-1]} events/s"
+    else
+        echo "   round $round pipeline: boot ${boot[-1]} s"
+    fi
+}
+
+# The by-hand lab: the pipeline's QEMU command line (captured from /proc by the bench .proj) with
+# only its per-lab files moved into $tmp, a namespace with br0 and the same tap, as LabNetwork makes.
+prepare_hand_lab() {
+    local dir=$work/round-1 prev= arg tap= address host_address prefix
+    local -a captured
+    mapfile -d '' -t captured <"$dir/qemu.cmdline"
+    for arg in "${captured[@]:1}"; do
+        case $prev in
+            -pidfile) arg=$tmp/qemu.pid ;;
+            -serial) arg=file:$tmp/serial.log ;;
+            -qmp) arg=unix:$tmp/qmp.sock,${arg#*,} ;;
+            -netdev) tap=$(sed -n 's/.*ifname=\([^,]*\).*/\1/p' <<<"$arg") ;;
+        esac
+        case $arg in /run/virtlab/*|*:/run/virtlab/*) die "unexpected per-lab path '$arg' in the captured QEMU command line" ;; esac
+        qemu_args+=("$arg")
+        prev=$arg
+    done
+    [ -n "$tap" ] || die "no tap in the captured QEMU command line ($dir/qemu.cmdline)"
+
+    address=$(env_value guest_address "$dir/lab.env")
+    host_address=$(env_value host_address "$dir/lab.env")
+    prefix=$(env_value prefix_length "$dir/lab.env")
+    hand_key=$(env_value private_key "$dir/lab.env")
+    hand_target=root@$address
+    echo "$address $(cat "$(env_value host_key "$dir/lab.env")")" >"$tmp/known_hosts"
+
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add br0 type bridge stp_state 0 forward_delay 0
+    ip -n "$ns" addr add "$host_address/$prefix" dev br0
+    ip -n "$ns" link set br0 up
+    ip -n "$ns" tuntap add dev "$tap" mode tap
+    ip -n "$ns" link set "$tap" master br0
+    ip -n "$ns" link set "$tap" up
+    hand_ready=true
+}
+
+hand_ssh() {
+    ip netns exec "$ns" ssh -F /dev/null -i "$hand_key" -o IdentitiesOnly=yes -o BatchMode=yes \
+        -o UserKnownHostsFile="$tmp/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
+        -o ConnectTimeout=5 "$hand_target" "$@"
+}
+
+hand_round() {
+    local round=$1 start out=$work/hand-$1.txt
+    $hand_ready || prepare_hand_lab
+    note_foreign_qemu
+    : >"$tmp/serial.log"
+    start=$(now)
+    ip netns exec "$ns" qemu-system-x86_64 "${qemu_args[@]}" >>"$work/hand.log" 2>&1 || die "QEMU did not start; see $work/hand.log"
+    until grep -q VIRTLAB-READY "$tmp/serial.log" && hand_ssh true 2>>"$work/hand.log"; do
+        [ -d "/proc/$(cat "$tmp/qemu.pid")" ] || die "the by-hand guest exited during boot; console: $(tail -n 5 "$tmp/serial.log")"
+        [ "$(elapsed "$start" "$(now)" | cut -d. -f1)" -lt 120 ] || die "the by-hand guest did not answer SSH within 120 s"
+        sleep 0.2
+    done
+    hand_boot+=("$(elapsed "$start" "$(now)")")
+    hand_ssh "$sysbench_cmd" >"$out" 2>>"$work/hand.log" || die "sysbench over OpenSSH failed; see $work/hand.log"
+    stop_hand_guest
+    hand_eps+=("$(events_per_second "$out")")
+    echo "   round $round by hand:  boot ${hand_boot[-1]} s, sysbench ${hand_eps[-1]} events/s"
+}
+
+echo "== 2/3 + 3/3 boot and harness overhead: $sysbench_repeats interleaved rounds (pipeline, by hand), then $((boot_runs - sysbench_repeats)) boot-only rounds"
+# ABBA order, so a slow drift of the machine weighs on both sides alike; one guest at a time.
+for round in $(seq "$sysbench_repeats"); do
+    if [ $((round % 2)) = 1 ]; then
+        pipeline_round "$round" true; hand_round "$round"
+    else
+        hand_round "$round"; pipeline_round "$round" true
+    fi
+done
+for round in $(seq $((sysbench_repeats + 1)) "$boot_runs"); do
+    pipeline_round "$round" false
+done
+
+boot_median=$(calc "%.2f" "$(median "${boot[@]}")")
+pipe_median=$(median "${pipe_eps[@]}")
+hand_median=$(median "${hand_eps[@]}")
+overhead=$(calc "%.2f" "(1 - $pipe_median / $hand_median) * 100")
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+rows=(
+    "no-op rebuild / empty build (median of $noop_runs)|$noop_ratio|<= 1.5|$(at_most "$noop_ratio" 1.5)"
+    "TCG boot -> SSH, median of $boot_runs (min $(minimum "${boot[@]}"), max $(maximum "${boot[@]}"))|$boot_median s|<= 8 s|$(at_most "$boot_median" 8)"
+    "harness overhead, sysbench cpu (1 - pipeline/by hand)|$overhead %|<= 2 %|$(at_most "$overhead" 2)"
+)
+details=(
+    "no-op build medians: experiment $noop_exp_median s, empty .proj $noop_empty_median s (experiment: ${noop_exp[*]}; empty: ${noop_empty[*]})${noop_note:+; $noop_note}"
+    "boot -> SSH by BootGuest (s): ${boot[*]}; by hand, script-side polling (s): ${hand_boot[*]}"
+    "sysbench cpu, prime $cpu_max_prime, $cpu_events events (events/s): pipeline ${pipe_eps[*]} (median $pipe_median, spread $(spread "${pipe_eps[@]}") %); by hand ${hand_eps[*]} (median $hand_median, spread $(spread "${hand_eps[@]}") %)"
+    "load average: $load_start at start, $(loadavg) at end; $(nproc) cores"
+)
+note_foreign_qemu
+[ "$foreign_qemu" = 0 ] || details+=("WARNING: up to $foreign_qemu QEMU process(es) not started by this bench ran between rounds and shared the cores")
+
+echo
+printf '%-80s  %-9s  %-7s  %s\n' figure value goal result
+for row in "${rows[@]}"; do
+    IFS='|' read -r figure value goal result <<<"$row"
+    printf '%-80s  %-9s  %-7s  %s\n' "$figure" "$value" "$goal" "$result"
+done
+echo
+printf '  %s\n' "${details[@]}"
+
+{
+    echo "# kvm-vs-tcg bench"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo
+    echo "| figure | value | goal | result |"
+    echo "|---|---|---|---|"
+    for row in "${rows[@]}"; do
+        IFS='|' read -r figure value goal result <<<"$row"
+        echo "| $figure | $value | ${goal/<=/≤} | $result |"
+    done
+    echo
+    printf -- '- %s\n' "${details[@]}"
+} >"$report.tmp"
+mv "$report.tmp" "$report"
+echo
+echo "written to ${report#"$root"/}"

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using VirtLab.Util;
+
+namespace VirtLab.Lab;
+
+/// <summary>
+/// Runs programs inside the lab namespace (`ip netns exec`, which also remounts /sys for it).
+/// Servers are started in their own session so that stopping them stops their whole group.
+/// </summary>
+public sealed class LabCommand(string netns)
+{
+    public ProcessResult Run(string program, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancel = default) =>
+        ProcessRunner.Run("ip", ["netns", "exec", netns, program, .. arguments], timeout, cancel);
+
+    public LabServer StartServer(string program, IReadOnlyList<string> arguments) => new(netns, program, arguments);
+}
+
+/// <summary>A server process inside the lab namespace; disposing it kills its process group.</summary>
+public sealed class LabServer : IDisposable
+{
+    private readonly Process _process;
+
+    public LabServer(string netns, string program, IReadOnlyList<string> arguments)
+    {
+        var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["ip", "netns", "exec", netns, program, .. arguments]) psi.ArgumentList.Add(a);
+        _process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolInstallHint.For(program));
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            // setsid made the server a group leader: signal the group so `ip netns exec`'s child goes too.
+            ProcessRunner.Run("kill", ["-TERM", "--", $"-{_process.Id}"], TimeSpan.FromSeconds(5));
+            if (!_process.WaitForExit(5000))
+                ProcessRunner.Run("kill", ["-KILL", "--", $"-{_process.Id}"], TimeSpan.FromSeconds(5));
+            _process.WaitForExit(5000);
+        }
+        _process.Dispose();
+    }
+}
