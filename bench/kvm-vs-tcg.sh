@@ -62,7 +62,7 @@ cleanup() {
         ip netns del "$ns"
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
-    [ "$status" = 0 ] || echo "kvm-vs-tcg bench: failed; logs in $work" >&2
+    [ "$status" = 0 ] || echo "kvm-vs-tcg bench: stopped (status $status); logs in $work" >&2
     exit "$status"
 }
 trap cleanup EXIT

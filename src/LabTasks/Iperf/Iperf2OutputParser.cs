@@ -31,7 +31,7 @@ public static partial class Iperf2OutputParser
     private static partial Regex ServerHeader();
 
     // "tcp connect failed: Connection refused" (2.1), "connect failed: ..." (2.0), "write failed: ...", "error: ...".
-    [GeneratedRegex(@"^.*\b(?:failed|error)\b.*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^.*\b(?:failed|error)\b.*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex ErrorLine();
 
     [GeneratedRegex(@"iperf version\s+(?<v>[0-9]+\.[0-9]+(?:\.[0-9]+)*)", RegexOptions.CultureInvariant)]
@@ -102,7 +102,7 @@ public static partial class Iperf2OutputParser
             // By reference: a total and an interval can print identically.
             .ToHashSet<IperfInterval>(ReferenceEqualityComparer.Instance);
 
-    private static IperfSummary Summarize(HashSet<IperfInterval> totals, string diagnostics)
+    private static IperfRunSummary Summarize(HashSet<IperfInterval> totals, string diagnostics)
     {
         var sum = totals.FirstOrDefault(t => t.IsSum);
         var streamTotals = totals.Where(t => !t.IsSum).ToList();
@@ -110,9 +110,9 @@ public static partial class Iperf2OutputParser
             throw Missing("final total line covering the whole run (e.g. '[  1] 0.0-10.0 sec ...'); the run was cut short", diagnostics);
         if (sum is null && streamTotals.Count == 1) sum = streamTotals[0];
         if (sum is not null)
-            return new IperfSummary { Bytes = sum.Bytes, Seconds = sum.EndSeconds, BitsPerSecond = sum.BitsPerSecond, ParallelStreams = 0 };
+            return new IperfRunSummary { Bytes = sum.Bytes, Seconds = sum.EndSeconds, BitsPerSecond = sum.BitsPerSecond, ParallelStreams = 0 };
 
-        return new IperfSummary
+        return new IperfRunSummary
         {
             Bytes = streamTotals.Sum(t => t.Bytes),
             Seconds = streamTotals.Max(t => t.EndSeconds),

@@ -53,7 +53,7 @@ public static partial class Iperf3JsonParser
             SendBufferActualBytes = sndbuf,
             ReceiveBufferActualBytes = rcvbuf,
             Intervals = Intervals(root, json),
-            Summary = new IperfSummary
+            Summary = new IperfRunSummary
             {
                 Bytes = received.Bytes,
                 Seconds = received.Seconds,

@@ -37,7 +37,7 @@ public sealed record IperfResult
     /// </summary>
     public required IReadOnlyList<IperfInterval> Intervals { get; init; }
 
-    public required IperfSummary Summary { get; init; }
+    public required IperfRunSummary Summary { get; init; }
 
     /// <summary>The run's throughput over time: the "sum" rows when there are any, else the single stream's rows.</summary>
     public IReadOnlyList<IperfInterval> AggregateIntervals =>
@@ -57,7 +57,7 @@ public sealed record IperfInterval(double StartSeconds, double EndSeconds, long 
 /// <summary>One side's totals: iperf3's end.sum_sent or end.sum_received.</summary>
 public sealed record IperfTotals(long Bytes, double Seconds, double BitsPerSecond, int? Retransmits);
 
-public sealed record IperfSummary
+public sealed record IperfRunSummary
 {
     /// <summary>
     /// The headline totals. iperf 2: the final total line ([SUM] with -P). iperf3: the receiver side

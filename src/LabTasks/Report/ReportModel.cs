@@ -17,7 +17,10 @@ public sealed record ReportModel(
     QuestionB B,
     QuestionC C,
     MigrationSection Migration,
-    IReadOnlyList<RecordsSource> Sources);
+    IReadOnlyList<RecordsSource> Sources)
+{
+    public string GeneratedText => Generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>One records file the report read, with links relative to the report.</summary>
 public sealed record RecordsSource(string Experiment, string Link, string? CsvLink, int Count, bool Exists);

@@ -18,6 +18,10 @@ public sealed class ReportReference
     public MigrationReference Migration { get; set; } = new();
     public ExpectationsReference Expectations { get; set; } = new();
 
+    /// <summary>iperf during the migration relative to the virtio baseline of question C.</summary>
+    public double? MigrationIperfOverVirtio =>
+        Iperf.Virtio.GbitPerSecond > 0 ? Migration.Iperf.AverageGbitPerSecond / Iperf.Virtio.GbitPerSecond : null;
+
     public static ReportReference Load(string path)
     {
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();

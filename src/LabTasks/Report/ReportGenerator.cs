@@ -1,0 +1,150 @@
+using Scriban.Runtime;
+using VirtLab.Records;
+using VirtLab.Util;
+
+namespace VirtLab.Report;
+
+/// <summary>An experiment's records file (it may not exist yet: the experiment has not run).</summary>
+public sealed record ReportExperimentFile(string Experiment, string Path);
+
+public sealed record ReportOptions
+{
+    public required string Profile { get; init; }
+    public required IReadOnlyList<ReportExperimentFile> RecordFiles { get; init; }
+    public required string TemplateDirectory { get; init; }
+    public required string MarkdownFile { get; init; }
+    public required string HtmlFile { get; init; }
+    public required string ChartsDirectory { get; init; }
+    public string? ImportedRecordsFile { get; init; }
+    public string? HostSetupDirectory { get; init; }
+    public string? KvmProbeDirectory { get; init; }
+
+    /// <summary>lab.yaml's values as the build read them ("network.hostAddress" → "10.1.1.254/24").</summary>
+    public IReadOnlyDictionary<string, string> LabParameters { get; init; } = new SortedDictionary<string, string>();
+
+    public string CpuInfoFile { get; init; } = "/proc/cpuinfo";
+    public string OsReleaseFile { get; init; } = "/proc/sys/kernel/osrelease";
+    public DateTimeOffset? Now { get; init; }
+}
+
+/// <summary>The rendered report: the Markdown file's text (charts as image links), the HTML page (charts inline) and the charts.</summary>
+public sealed record ReportOutput(ReportModel Model, string Markdown, string Html, IReadOnlyList<ReportChart> Charts);
+
+/// <summary>
+/// Builds the report model from records, renders one Scriban template per question plus the
+/// environment section, joins them with report.md.sbn, and turns the result into HTML.
+/// </summary>
+public static class ReportGenerator
+{
+    public static readonly string[] Sections = ["a", "b", "c", "d", "e", "f", "g", "h", "environment"];
+    public const string MainTemplate = "report.md.sbn";
+    public const string ReferenceFile = "reference.yaml";
+
+    public static ReportOutput Generate(ReportOptions options)
+    {
+        var output = Render(options);
+        foreach (var chart in output.Charts)
+            AtomicFile.WriteIfDifferent(Path.Combine(options.ChartsDirectory, chart.FileName), chart.Svg + "\n");
+        AtomicFile.WriteAllText(options.HtmlFile, output.Html);
+        // Last: the Markdown file is the target's output, so it must not look up to date before the rest exists.
+        AtomicFile.WriteAllText(options.MarkdownFile, output.Markdown);
+        return output;
+    }
+
+    public static ReportOutput Render(ReportOptions options)
+    {
+        var model = BuildModel(options);
+        var charts = ReportCharts.Build(model, FileSuffix(options.Profile));
+        var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(options.MarkdownFile))!;
+        var markdown = RenderMarkdown(options.TemplateDirectory, model, charts.ToDictionary(c => c.Id, c => MarkdownChart(c, reportDirectory, options.ChartsDirectory)));
+        var htmlSource = RenderMarkdown(options.TemplateDirectory, model, charts.ToDictionary(c => c.Id, InlineChart));
+        var html = ReportHtml.Page(htmlSource, ReportHtml.TitleOf(htmlSource) ?? "VirtLab report");
+        return new ReportOutput(model, markdown, html, charts);
+    }
+
+    public static ReportModel BuildModel(ReportOptions options)
+    {
+        var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(options.MarkdownFile))!;
+        var experiments = options.RecordFiles.ToDictionary(f => f.Experiment, f => Read(f));
+        var imported = options.ImportedRecordsFile is { } file && File.Exists(file) ? RecordFile.Read(file) : [];
+        var reference = ReportReference.Load(Path.Combine(options.TemplateDirectory, ReferenceFile));
+        var profileArgument = options.Profile == "default" ? "" : $" -p:Profile={options.Profile}";
+
+        ExperimentRecords Of(string experiment) => experiments.GetValueOrDefault(experiment) ?? new ExperimentRecords(experiment, "", []);
+        RecordsSource? SourceOf(string experiment) => experiments.TryGetValue(experiment, out var e) ? Source(e, reportDirectory) : null;
+
+        var sysbench = Of(ReportSysbench.Experiment);
+        var (verdict, verdictFile) = ReportEnvironment.FindVerdict(options.KvmProbeDirectory, sysbench.Records);
+        var b = ReportSysbench.Build(sysbench, SourceOf(ReportSysbench.Experiment), imported, verdict, verdictFile, reference, profileArgument);
+        var c = ReportIperf.Build(Of(ReportIperf.Experiment), SourceOf(ReportIperf.Experiment), imported, profileArgument);
+        var a = ReportHostSetup.Build(options.HostSetupDirectory, reportDirectory, options.LabParameters, profileArgument);
+        var migration = ReportMigration.Build(Of(ReportMigration.Experiment), SourceOf(ReportMigration.Experiment), profileArgument);
+
+        var sources = experiments.Values.Select(e => Source(e, reportDirectory)).ToList();
+        if (options.ImportedRecordsFile is { } importedFile && File.Exists(importedFile))
+            sources.Add(Source(new ExperimentRecords("imported", importedFile, imported), reportDirectory));
+
+        var all = experiments.Values.SelectMany(e => e.Records).ToList();
+        var now = options.Now ?? DateTimeOffset.UtcNow;
+        var environment = ReportEnvironment.From(ReadOr(options.CpuInfoFile, ""), ReadOr(options.OsReleaseFile, "unknown"), all, b.Kvm, options.LabParameters, now);
+        return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources);
+    }
+
+    /// <summary>"" for the default profile, "-quick" for the quick one: the suffix of report and chart file names.</summary>
+    public static string FileSuffix(string profile) => profile == "default" ? "" : "-" + profile;
+
+    public static string RenderMarkdown(string templateDirectory, ReportModel model, IReadOnlyDictionary<string, string> charts)
+    {
+        var chartObject = new ScriptObject();
+        foreach (var (id, snippet) in charts) chartObject[id.Replace('-', '_')] = snippet;
+        var extra = new Dictionary<string, object?> { ["charts"] = chartObject };
+        foreach (var section in Sections)
+            extra["section_" + section] = TemplateRenderer.Render(TemplateFile(templateDirectory, section + ".md.sbn"), model, extra).Trim();
+        var text = TemplateRenderer.Render(TemplateFile(templateDirectory, MainTemplate), model, extra);
+        return NormalizeBlankLines(text);
+    }
+
+    public static string MarkdownChart(ReportChart chart, string reportDirectory, string chartsDirectory) =>
+        $"![{chart.Title}]({ReportPaths.Link(reportDirectory, Path.Combine(chartsDirectory, chart.FileName))})\n\n*{chart.Caption}*";
+
+    /// <summary>The SVG inline in a figure: an HTML block for Markdig, so it must contain no blank line.</summary>
+    public static string InlineChart(ReportChart chart) =>
+        $"<figure class=\"chart\" id=\"chart-{chart.Id}\">\n{chart.Svg}\n<figcaption>{SvgDocument.Escape(chart.Caption)}</figcaption>\n</figure>";
+
+    private static ExperimentRecords Read(ReportExperimentFile file) =>
+        new(file.Experiment, file.Path, File.Exists(file.Path) ? RecordFile.Read(file.Path) : []);
+
+    private static RecordsSource Source(ExperimentRecords e, string reportDirectory)
+    {
+        var csv = Path.ChangeExtension(e.Path, ".csv");
+        return new RecordsSource(e.Experiment, ReportPaths.Link(reportDirectory, e.Path), File.Exists(csv) ? ReportPaths.Link(reportDirectory, csv) : null,
+            e.Records.Count, File.Exists(e.Path));
+    }
+
+    private static string TemplateFile(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+            throw new LabException(LabCodes.Template, $"The report template '{name}' is missing.", $"restore templates/report/{name} from the repository.", path);
+        return path;
+    }
+
+    private static string ReadOr(string path, string fallback)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return fallback; }
+    }
+
+    /// <summary>At most one blank line in a row (templates join sections), one newline at the end.</summary>
+    public static string NormalizeBlankLines(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).ToList();
+        var result = new List<string>();
+        foreach (var line in lines)
+        {
+            if (line.Length == 0 && (result.Count == 0 || result[^1].Length == 0)) continue;
+            result.Add(line);
+        }
+        return string.Join('\n', result).TrimEnd('\n') + "\n";
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Build.Framework;
+using VirtLab.Iperf;
+using VirtLab.Lab;
+using VirtLab.Qemu;
+using VirtLab.Records;
+using VirtLab.Ssh;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// Measures TCP throughput between the lab guest and the host side of br0 (the server side runs
+/// in the lab namespace), or on loopback inside the lab namespace for the host reference. The QEMU
+/// process's CPU time is read from /proc around each run. Raw outputs are kept; a cell's records
+/// are written (atomically) only when all its repeats succeeded.
+/// </summary>
+public sealed class RunIperf : LabTask
+{
+    private const int Port = 5201;
+
+    [Required] public ITaskItem[] Cells { get; set; } = [];
+    [Required] public string Experiment { get; set; } = "";
+    [Required] public string HostFingerprint { get; set; } = "";
+    [Required] public string Namespace { get; set; } = "";
+    [Required] public string GuestName { get; set; } = "";
+    [Required] public string GuestAddress { get; set; } = "";
+    [Required] public string HostAddress { get; set; } = "";
+    [Required] public string PrivateKeyFile { get; set; } = "";
+    [Required] public string HostKeyFile { get; set; } = "";
+    public string Profile { get; set; } = "default";
+    public string Tool { get; set; } = "iperf3";
+    [Required] public int Repeats { get; set; }
+    [Required] public int DurationSeconds { get; set; }
+    [Required] public double IntervalSeconds { get; set; }
+    public string Window { get; set; } = "";
+    public int Streams { get; set; } = 1;
+    public int GuestMemoryMiB { get; set; }
+    public int GuestVcpus { get; set; }
+    public string ImageManifest { get; set; } = "";
+
+    private LabCommand Lab => new(Namespace);
+    private TimeSpan RunTimeout => TimeSpan.FromSeconds(DurationSeconds * 3 + 60);
+
+    protected override void Run()
+    {
+        if (Tool is not ("iperf3" or "iperf2"))
+            throw new LabException(LabCodes.ConfigBadValue, $"IperfTool '{Tool}' is not iperf3 or iperf2.", "pass -p:IperfTool=iperf3 (default) or -p:IperfTool=iperf2.");
+        var guestCells = Cells.Where(c => c.GetMetadata("Nic") != "loopback").ToList();
+        using var ssh = guestCells.Count == 0 ? null
+            : GuestSsh.Connect(Namespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
+        var qemuPid = guestCells.Count == 0 ? null : new GuestLauncher(new LabState(Namespace), PrivateKeyFile, HostKeyFile).Pid(GuestName);
+
+        foreach (var cell in Cells)
+        {
+            var nic = cell.GetMetadata("Nic");
+            var direction = cell.GetMetadata("Direction");
+            var resultFile = cell.GetMetadata("ResultFile");
+            var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+            var records = new List<Record>();
+            for (var repeat = 1; repeat <= Repeats; repeat++)
+            {
+                Cancellation.ThrowIfCancellationRequested();
+                var time = DateTimeOffset.UtcNow;
+                var cpuBefore = qemuPid is { } p1 ? ProcessCpuTime.Seconds(p1) : (double?)null;
+                var (output, result) = nic == "loopback" ? Loopback() : direction == "guest-to-host" ? GuestToHost(ssh!) : HostToGuest(ssh!);
+                var cpu = qemuPid is { } p2 && cpuBefore is { } before ? ProcessCpuTime.Seconds(p2) - before : (double?)null;
+                var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-r{repeat}.{(Tool == "iperf3" ? "json" : "txt")}");
+                AtomicFile.WriteAllText(rawFile, output);
+                records.AddRange(IperfRecords.From(result, cpu, Labels(cell, repeat, rawFile), time));
+                var cost = cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $", QEMU used {c:0.00} CPU s") : "";
+                Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+                    $"VirtLab: {Experiment} {nic} {direction} repeat {repeat}/{Repeats}: {result.Summary.BitsPerSecond / 1e9:0.000} Gbit/s{cost}"));
+            }
+            RecordFile.Write(resultFile, records);
+        }
+    }
+
+    private (string Output, IperfResult Result) Loopback()
+    {
+        using var server = StartLabServer();
+        return RunClientInLab(IPAddress.Loopback, reverse: false);
+    }
+
+    /// <summary>The guest sends: the client runs in the guest, the server on the host side of br0.</summary>
+    private (string Output, IperfResult Result) GuestToHost(GuestSsh ssh)
+    {
+        using var server = StartLabServer();
+        return RunClientInGuest(ssh, reverse: false);
+    }
+
+    /// <summary>The host side sends. iperf3 reverses the stream (-R); iperf 2.0 cannot, so its server runs in the guest.</summary>
+    private (string Output, IperfResult Result) HostToGuest(GuestSsh ssh)
+    {
+        if (Tool == "iperf3")
+        {
+            using var server = StartLabServer();
+            return RunClientInGuest(ssh, reverse: true);
+        }
+        var serverCommand = IperfCommand.Iperf2Server(Port);
+        Check(ssh.Run($"{serverCommand.ToShellString()} -D >/dev/null 2>&1", TimeSpan.FromSeconds(20)), "start the iperf server in the guest");
+        try
+        {
+            return RunClientInLab(IPAddress.Parse(GuestAddress), reverse: false);
+        }
+        finally
+        {
+            ssh.Run("killall iperf", TimeSpan.FromSeconds(20));
+        }
+    }
+
+    private LabServer StartLabServer()
+    {
+        var command = Tool == "iperf3" ? IperfCommand.Iperf3Server(Iperf3ServerMode.OneOff, Port) : IperfCommand.Iperf2Server(Port);
+        var server = Lab.StartServer(command.Program, command.Arguments);
+        WaitForListening(Port);
+        return server;
+    }
+
+    private (string, IperfResult) RunClientInLab(IPAddress target, bool reverse)
+    {
+        var client = Client(target, reverse);
+        var run = Lab.Run(client.Program, client.Arguments, RunTimeout, Cancellation);
+        return (run.StandardOutput, Parse(run.StandardOutput, run.StandardError));
+    }
+
+    private (string, IperfResult) RunClientInGuest(GuestSsh ssh, bool reverse)
+    {
+        var client = Client(IPAddress.Parse(HostAddress), reverse);
+        var run = ssh.Run(client.ToShellString(), RunTimeout, Cancellation);
+        return (run.StandardOutput, Parse(run.StandardOutput, run.StandardError));
+    }
+
+    private IperfCommand Client(IPAddress target, bool reverse) => Tool == "iperf3"
+        ? IperfCommand.Iperf3Client(target, DurationSeconds, IntervalSeconds, Window, Streams, reverse, Port)
+        : IperfCommand.Iperf2Client(target, DurationSeconds, IntervalSeconds, Window, Streams, Port);
+
+    // Both iperf versions exit 0 on a refused connection: success is read from the output.
+    private IperfResult Parse(string output, string error) => Tool == "iperf3"
+        ? Iperf3JsonParser.Parse(output)
+        : Iperf2OutputParser.Parse(output, error, Iperf2Version());
+
+    private string? _iperf2Version;
+    private string Iperf2Version()
+    {
+        if (_iperf2Version is not null) return _iperf2Version;
+        var v = ProcessRunner.Run("iperf", ["-v"], TimeSpan.FromSeconds(10));
+        return _iperf2Version = Iperf2OutputParser.ParseVersion(v.StandardError + v.StandardOutput);
+    }
+
+    private void WaitForListening(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var listening = Lab.Run("ss", ["-Hltn", $"sport = :{port}"], TimeSpan.FromSeconds(5)).StandardOutput;
+            if (listening.Contains(':' + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)) return;
+            Thread.Sleep(50);
+        }
+        throw new LabException(LabCodes.Benchmark, $"The {Tool} server in the lab did not listen on port {port} within 10 s.", "check that nothing else in the lab uses the port.");
+    }
+
+    private static void Check(CommandResult result, string what)
+    {
+        if (result.ExitCode != 0)
+            throw new LabException(LabCodes.Benchmark, $"Could not {what}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}", "see the guest's serial log.");
+    }
+
+    private SortedDictionary<string, string> Labels(ITaskItem cell, int repeat, string rawFile)
+    {
+        var nic = cell.GetMetadata("Nic");
+        var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
+        labels.Remove("workload");
+        labels["workload"] = "iperf";
+        labels["nic"] = nic;
+        labels["direction"] = cell.GetMetadata("Direction");
+        labels["repeat"] = repeat.ToString(CultureInfo.InvariantCulture);
+        labels["raw"] = Path.GetFileName(rawFile);
+        labels["duration_seconds"] = DurationSeconds.ToString(CultureInfo.InvariantCulture);
+        labels["interval_seconds"] = IntervalSeconds.ToString(CultureInfo.InvariantCulture);
+        labels["streams"] = Streams.ToString(CultureInfo.InvariantCulture);
+        labels["window"] = Window.Length == 0 ? "default" : Window;
+        labels["qemu_version"] = QemuVersion.Installed();
+        if (nic != "loopback")
+        {
+            labels["guest_memory_mib"] = GuestMemoryMiB.ToString(CultureInfo.InvariantCulture);
+            labels["guest_vcpus"] = GuestVcpus.ToString(CultureInfo.InvariantCulture);
+            if (File.Exists(ImageManifest)) labels["guest_kernel"] = Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,53 @@
+using VirtLab.Records;
+using VirtLab.Util;
+
+namespace VirtLab.Tests;
+
+/// <summary>Builds experiments/virtio-vs-e1000.proj with the quick profile: three real guests, real iperf3.</summary>
+[Collection(EndToEnd.Collection)]
+public sealed class VirtioVsE1000EndToEndTests
+{
+    private const string Project = "experiments/virtio-vs-e1000.proj";
+
+    [Fact]
+    public void Quick_build_measures_every_nic_both_ways_plus_loopback_and_keeps_the_root_namespace_untouched()
+    {
+        using var copy = new RepoCopy();
+        var rootRoutesBefore = RootRoutes();
+        var first = copy.Build(TimeSpan.FromMinutes(10), Project, "-p:Profile=quick");
+        Assert.True(first.Succeeded, first.StandardOutput);
+        Assert.Equal(rootRoutesBefore, RootRoutes());
+        Assert.DoesNotContain("10.1.1.", rootRoutesBefore);
+
+        var results = Path.Combine(copy.Root, "results", "virtio-vs-e1000-quick");
+        var throughput = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "throughput").ToList();
+        foreach (var nic in new[] { "virtio-net-pci", "e1000", "rtl8139" })
+            foreach (var direction in new[] { "guest-to-host", "host-to-guest" })
+            {
+                var runs = throughput.Where(r => r.Label("nic") == nic && r.Label("direction") == direction).ToList();
+                Assert.Equal(2, runs.Count);
+                Assert.All(runs, r => Assert.InRange(r.Value!.Value, 0.001, 100));
+                Assert.All(runs, r => Assert.Equal("iperf3", r.Label("tool")));
+            }
+        Assert.Equal(2, throughput.Count(r => r.Label("nic") == "loopback"));
+        var cpu = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "qemu_cpu_seconds").ToList();
+        Assert.Equal(12, cpu.Count);
+        Assert.All(cpu, r => Assert.True(r.Value > 0));
+
+        var evidence = Path.Combine(copy.Root, "results", "host-setup");
+        Assert.Contains("10.1.1.254/24", File.ReadAllText(Path.Combine(evidence, "addresses.txt")));
+        Assert.Contains("master br0", File.ReadAllText(Path.Combine(evidence, "bridge-link.txt")));
+        Assert.Contains("52:54:00:1a:", File.ReadAllText(Path.Combine(evidence, "bridge-fdb.txt")));
+        Assert.Contains("bridge_ports none", File.ReadAllText(Path.Combine(evidence, "interfaces")));
+        Assert.Contains("0% packet loss", File.ReadAllText(Path.Combine(evidence, "guest-ping-host.txt")));
+        Assert.Contains("| virtio-net-pci | 2 |", File.ReadAllText(Path.Combine(results, "summary.md")));
+
+        var second = copy.Build(TimeSpan.FromMinutes(5), Project, "-p:Profile=quick");
+        Assert.True(second.Succeeded, second.StandardOutput);
+        Assert.DoesNotContain("repeat 1/", second.StandardOutput);
+        Assert.DoesNotContain("answered SSH", second.StandardOutput);
+    }
+
+    private static string RootRoutes() =>
+        ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["route", "show", "table", "all"], TimeSpan.FromSeconds(10)).StandardOutput;
+}
