@@ -12,6 +12,21 @@ public sealed class LabConfig
 public sealed class NetworkConfig
 {
     public string HostAddress { get; set; } = "10.1.1.254/24";
+    /// <summary>isolated (a namespace of its own, the default) or host-nic (bridge a real NIC, as the homework did).</summary>
+    public string Mode { get; set; } = "isolated";
+    public string HostNic { get; set; } = "";
+    /// <summary>The namespace that holds HostNic; empty for the root namespace (a real host).</summary>
+    public string HostNicNamespace { get; set; } = "";
+    public BridgeConfig Bridge { get; set; } = new();
+}
+
+/// <summary>Bridge parameters for host-NIC mode; the defaults are the homework's (bridge_fd 9, hello 2, maxage 12, stp off).</summary>
+public sealed class BridgeConfig
+{
+    public bool Stp { get; set; }
+    public int ForwardDelaySeconds { get; set; } = 9;
+    public int HelloTimeSeconds { get; set; } = 2;
+    public int MaxAgeSeconds { get; set; } = 12;
 }
 
 public sealed class GuestConfig

@@ -75,6 +75,15 @@ public static partial class LabConfigLoader
 
         Require(TryParseHostAddress(c.Network.HostAddress, out _, out _), "network.hostAddress",
             $"'{c.Network.HostAddress}' is not an IPv4 address with a prefix length.", "write it as address/prefix, e.g. 10.1.1.254/24 (prefix 8–30).");
+        Require(c.Network.Mode is "isolated" or "host-nic", "network.mode", $"'{c.Network.Mode}' is not a lab mode.", "use isolated (default) or host-nic.");
+        Require(c.Network.Mode != "host-nic" || c.Network.HostNic.Length > 0, "network.hostNic", "host-nic mode needs the NIC to bridge.",
+            "set network.hostNic to the interface, e.g. eth0 — and read the README's warning about a remote machine's only NIC first.");
+        Require(c.Network.HostNic.Length == 0 || InterfaceName().IsMatch(c.Network.HostNic), "network.hostNic", $"'{c.Network.HostNic}' is not an interface name.", "use up to 15 letters, digits, '.', '_' or '-'.");
+        Require(c.Network.HostNicNamespace.Length == 0 || InterfaceName().IsMatch(c.Network.HostNicNamespace), "network.hostNicNamespace", $"'{c.Network.HostNicNamespace}' is not a namespace name.", "use letters, digits, '.', '_' or '-', or leave it empty for the root namespace.");
+        Require(c.Network.Bridge.HelloTimeSeconds is >= 1 and <= 10, "network.bridge.helloTimeSeconds", $"{c.Network.Bridge.HelloTimeSeconds} is out of range.", "use 1–10 seconds.");
+        Require(c.Network.Bridge.MaxAgeSeconds is >= 6 and <= 40, "network.bridge.maxAgeSeconds", $"{c.Network.Bridge.MaxAgeSeconds} is out of range.", "use 6–40 seconds.");
+        Require(c.Network.Bridge.ForwardDelaySeconds is >= 0 and <= 30 && (!c.Network.Bridge.Stp || c.Network.Bridge.ForwardDelaySeconds >= 2), "network.bridge.forwardDelaySeconds",
+            $"{c.Network.Bridge.ForwardDelaySeconds} is out of range.", "use 2–30 seconds with STP on, 0–30 with STP off.");
         Require(c.Guest.MemoryMiB is >= 64 and <= 65536, "guest.memoryMiB", $"{c.Guest.MemoryMiB} is out of range.", "use 64–65536 (512 is a good default).");
         Require(c.Guest.Vcpus is >= 1 and <= 64, "guest.vcpus", $"{c.Guest.Vcpus} is out of range.", "use 1–64.");
         Require(c.Guest.BootTimeoutSeconds is >= 5 and <= 3600, "guest.bootTimeoutSeconds", $"{c.Guest.BootTimeoutSeconds} is out of range.", "use 5–3600 seconds.");
@@ -117,6 +126,8 @@ public static partial class LabConfigLoader
 
     [GeneratedRegex(@"Property '([^']+)' not found")]
     private static partial Regex UnknownProperty();
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$")]
+    private static partial Regex InterfaceName();
     [GeneratedRegex(@"^[a-z0-9][a-z0-9.+-]{1,100}$")]
     private static partial Regex PackageName();
     [GeneratedRegex(@"^[A-Za-z0-9-]{1,32}$")]

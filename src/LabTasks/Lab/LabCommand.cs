@@ -4,13 +4,16 @@ using VirtLab.Util;
 namespace VirtLab.Lab;
 
 /// <summary>
-/// Runs programs inside the lab namespace (`ip netns exec`, which also remounts /sys for it).
-/// Servers are started in their own session so that stopping them stops their whole group.
+/// Runs programs inside the lab's network namespace (`ip netns exec`, which also remounts /sys
+/// for it; "" is the root namespace, used by host-NIC mode on a real host). Servers are started
+/// in their own session so that stopping them stops their whole group.
 /// </summary>
 public sealed class LabCommand(string netns)
 {
     public ProcessResult Run(string program, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancel = default) =>
-        ProcessRunner.Run("ip", ["netns", "exec", netns, program, .. arguments], timeout, cancel);
+        netns.Length == 0
+            ? ProcessRunner.Run(program, arguments, timeout, cancel)
+            : ProcessRunner.Run("ip", ["netns", "exec", netns, program, .. arguments], timeout, cancel);
 
     public LabServer StartServer(string program, IReadOnlyList<string> arguments) => new(netns, program, arguments);
 }
@@ -23,7 +26,8 @@ public sealed class LabServer : IDisposable
     public LabServer(string netns, string program, IReadOnlyList<string> arguments)
     {
         var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["ip", "netns", "exec", netns, program, .. arguments]) psi.ArgumentList.Add(a);
+        string[] command = netns.Length == 0 ? [program, .. arguments] : ["ip", "netns", "exec", netns, program, .. arguments];
+        foreach (var a in command) psi.ArgumentList.Add(a);
         _process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolInstallHint.For(program));
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -13,6 +13,7 @@ public sealed class LabNetwork(LabState state)
 
     public const string Bridge = "br0";
 
+    /// <summary>Isolated mode: a new namespace with br0 carrying the host-side address.</summary>
     public void Create(IPAddress hostAddress, int prefixLength, IEnumerable<string> taps)
     {
         Ip("netns", "add", state.Namespace);
@@ -35,18 +36,30 @@ public sealed class LabNetwork(LabState state)
     public void DeleteTap(string tap)
     {
         ValidateInterface(tap);
-        if (Exists()) ProcessRunner.Run("ip", ["-n", state.Namespace, "link", "del", tap], IpTimeout);
+        if (Exists()) ProcessRunner.Run("ip", [.. NamespaceArguments, "link", "del", tap], IpTimeout);
     }
 
-    public bool Exists() => File.Exists($"/var/run/netns/{state.Namespace}");
+    /// <summary>The taps this lab added to br0 (VirtLab names them tap-…).</summary>
+    public List<string> Taps()
+    {
+        if (!Exists()) return [];
+        var links = ProcessRunner.Run("ip", [.. NamespaceArguments, "-o", "link", "show", "master", Bridge], IpTimeout).StandardOutput;
+        return links.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':', 3)[1].Trim().Split('@')[0])
+            .Where(n => n.StartsWith("tap-", StringComparison.Ordinal)).ToList();
+    }
 
-    /// <summary>Deleting the namespace takes br0 and every tap with it.</summary>
+    public bool Exists() => state.NetworkNamespace.Length == 0 || File.Exists($"/var/run/netns/{state.NetworkNamespace}");
+
+    /// <summary>Deleting the lab's own namespace takes br0 and every tap with it.</summary>
     public void Delete()
     {
-        if (Exists()) ProcessRunner.Run("ip", ["netns", "del", state.Namespace], IpTimeout);
+        if (state.OwnsNetworkNamespace && Exists()) ProcessRunner.Run("ip", ["netns", "del", state.Namespace], IpTimeout);
     }
 
-    private void InLab(params string[] args) => Ip(["-n", state.Namespace, .. args]);
+    private string[] NamespaceArguments => state.NetworkNamespace.Length == 0 ? [] : ["-n", state.NetworkNamespace];
+
+    private void InLab(params string[] args) => Ip([.. NamespaceArguments, .. args]);
 
     private static void Ip(params string[] args) =>
         ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", args, IpTimeout);

@@ -5,9 +5,10 @@ using VirtLab.Util;
 namespace VirtLab.Lab;
 
 /// <summary>
-/// The running lab's bookkeeping, under /run/virtlab/&lt;namespace&gt;/: the owner build's pid and a
-/// pidfile per QEMU. Anything that tears the lab down (a task, the watchdog, the next build's
-/// reaper) works from this folder alone.
+/// The running lab's bookkeeping, under /run/virtlab/&lt;name&gt;/: the owner build's pid, the network
+/// namespace the lab runs in, a pidfile per QEMU and, in host-NIC mode, the NIC's saved state.
+/// Anything that tears the lab down (a task, the watchdog, the next build's reaper) works from
+/// this folder alone.
 /// </summary>
 public sealed partial class LabState
 {
@@ -21,9 +22,21 @@ public sealed partial class LabState
         Directory = Path.Combine(root, namespaceName);
     }
 
+    /// <summary>The lab's name (virtlab-&lt;experiment&gt;-&lt;pid&gt;); tasks pass it around as "Namespace".</summary>
     public string Namespace { get; }
     public string Directory { get; }
     public string OwnerFile => Path.Combine(Directory, "owner.pid");
+    private string NetworkFile => Path.Combine(Directory, "netns");
+    public string HostNicSnapshotFile => Path.Combine(Directory, HostNicBridge.SnapshotFileName);
+
+    /// <summary>
+    /// The network namespace QEMU and the lab's servers run in: the lab's own (isolated mode), or
+    /// in host-NIC mode the namespace that holds the NIC — "" for the root namespace.
+    /// </summary>
+    public string NetworkNamespace => File.Exists(NetworkFile) ? File.ReadAllText(NetworkFile).Trim() : Namespace;
+
+    /// <summary>Isolated mode: the lab created its namespace and deletes it with everything in it.</summary>
+    public bool OwnsNetworkNamespace => NetworkNamespace == Namespace;
 
     public string PidFile(string guest) => Path.Combine(Directory, $"{ValidGuest(guest)}.pid");
     public string QmpSocket(string guest) => Path.Combine(Directory, $"{ValidGuest(guest)}.qmp");
@@ -33,10 +46,11 @@ public sealed partial class LabState
     public int? Owner =>
         File.Exists(OwnerFile) && int.TryParse(File.ReadAllText(OwnerFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
-    public void Create(int ownerPid)
+    public void Create(int ownerPid, string? networkNamespace = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
         AtomicFile.WriteAllText(OwnerFile, ownerPid.ToString(CultureInfo.InvariantCulture));
+        if (networkNamespace is not null) AtomicFile.WriteAllText(NetworkFile, networkNamespace);
     }
 
     public static IEnumerable<LabState> All(string root = DefaultRoot) =>

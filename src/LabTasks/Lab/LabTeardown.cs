@@ -12,8 +12,19 @@ public static class LabTeardown
     public static void Run(LabState state)
     {
         KillPidFiles(state);
-        KillNamespaceProcesses(state.Namespace);
-        new LabNetwork(state).Delete();
+        var network = new LabNetwork(state);
+        if (state.OwnsNetworkNamespace)
+        {
+            KillNamespaceProcesses(state.Namespace);
+            network.Delete();
+        }
+        else
+        {
+            // Host-NIC mode: the namespace is not ours. Remove our taps and give the NIC back.
+            foreach (var tap in network.Taps()) network.DeleteTap(tap);
+            var netns = state.NetworkNamespace;
+            new HostNicBridge(netns.Length == 0 ? null : netns).RestoreFromFile(state.HostNicSnapshotFile);
+        }
         if (Directory.Exists(state.Directory)) Directory.Delete(state.Directory, recursive: true);
     }
 

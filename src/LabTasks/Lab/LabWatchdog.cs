@@ -15,13 +15,15 @@ public static class LabWatchdog
         owner=$1; state=$2; ns=$3
         while kill -0 "$owner" 2>/dev/null && [ -d "$state" ]; do sleep 0.5; done
         [ -d "$state" ] || exit 0
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
         for f in "$state"/*.pid; do
           [ "$f" = "$state/owner.pid" ] && continue
           pid=$(cat "$f" 2>/dev/null)
           case $pid in ''|*[!0-9]*) continue ;; esac
           kill -9 "$pid" 2>/dev/null
         done
+        # Host-NIC mode: the NIC's saved state stays; the next build restores it (LabTeardown.ReapOrphans).
+        [ -f "$state/host-nic.json" ] && exit 0
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
         ip netns del "$ns" 2>/dev/null
         rm -rf "$state"
         """;

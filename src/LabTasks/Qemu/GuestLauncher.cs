@@ -28,8 +28,7 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
         File.WriteAllText(guest.SerialLog, "");
 
         var stopwatch = Stopwatch.StartNew();
-        var start = ProcessRunner.Run("ip", ["netns", "exec", lab.Namespace, QemuCommandLine.Program, .. QemuCommandLine.Build(guest, pidFile, qmp)],
-            TimeSpan.FromSeconds(60), cancel);
+        var start = new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmp), TimeSpan.FromSeconds(60), cancel);
         if (!start.Succeeded)
             return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds,
                 $"QEMU did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}", "");
@@ -51,7 +50,7 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
     {
         try
         {
-            using var ssh = GuestSsh.Connect(lab.Namespace, guest.Address, privateKeyFile, pinnedHostKeyFile, TimeSpan.FromSeconds(5));
+            using var ssh = GuestSsh.Connect(lab.NetworkNamespace, guest.Address, privateKeyFile, pinnedHostKeyFile, TimeSpan.FromSeconds(5));
             return ssh.Run("true", TimeSpan.FromSeconds(10)).ExitCode == 0;
         }
         catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }

@@ -15,21 +15,26 @@ public sealed record CommandResult(int ExitCode, string StandardOutput, string S
 /// </summary>
 public sealed class GuestSsh : IDisposable
 {
-    private readonly LabForwarder _forwarder;
+    private readonly LabForwarder? _forwarder;
     private readonly SshClient _client;
 
-    private GuestSsh(LabForwarder forwarder, SshClient client)
+    private GuestSsh(LabForwarder? forwarder, SshClient client)
     {
         _forwarder = forwarder;
         _client = client;
     }
 
+    /// <summary>
+    /// <paramref name="netns"/> is the lab's network namespace; "" means the guest is bridged in
+    /// the root namespace (host-NIC mode on a real host) and is reached directly.
+    /// </summary>
     public static GuestSsh Connect(string netns, IPAddress address, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout)
     {
         var pinned = PinnedKey.Load(pinnedHostKeyFile);
-        var forwarder = LabForwarder.Start(netns, address, 22);
+        var forwarder = netns.Length == 0 ? null : LabForwarder.Start(netns, address, 22);
         var key = new PrivateKeyFile(privateKeyFile);
-        var info = new ConnectionInfo("127.0.0.1", forwarder.Port, "root", new PrivateKeyAuthenticationMethod("root", key))
+        var (host, port) = forwarder is null ? (address.ToString(), 22) : ("127.0.0.1", forwarder.Port);
+        var info = new ConnectionInfo(host, port, "root", new PrivateKeyAuthenticationMethod("root", key))
         {
             Timeout = timeout,
         };
@@ -49,7 +54,7 @@ public sealed class GuestSsh : IDisposable
         catch (Exception e) when (e is SshException or System.Net.Sockets.SocketException or IOException or TimeoutException)
         {
             client.Dispose();
-            forwarder.Dispose();
+            forwarder?.Dispose();
             if (mismatch)
                 throw new LabException(LabCodes.HostKeyMismatch,
                     $"The guest at {address} presented a host key that is not the one pinned in {pinnedHostKeyFile}.",
@@ -79,6 +84,6 @@ public sealed class GuestSsh : IDisposable
     {
         try { _client.Disconnect(); } catch (Exception) { }
         _client.Dispose();
-        _forwarder.Dispose();
+        _forwarder?.Dispose();
     }
 }

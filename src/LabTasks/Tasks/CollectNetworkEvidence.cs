@@ -21,11 +21,16 @@ public sealed class CollectNetworkEvidence : LabTask
     [Required] public string PrivateKeyFile { get; set; } = "";
     [Required] public string HostKeyFile { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
+    public bool Stp { get; set; }
+    public int ForwardDelaySeconds { get; set; } = 9;
+    public int HelloTimeSeconds { get; set; } = 2;
+    public int MaxAgeSeconds { get; set; } = 12;
 
     protected override void Run()
     {
         var host = IPAddress.Parse(HostAddress);
-        using (var ssh = GuestSsh.Connect(Namespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30)))
+        var netns = new LabState(Namespace).NetworkNamespace;
+        using (var ssh = GuestSsh.Connect(netns, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30)))
         {
             var ping = ssh.Run($"ping -c 3 -W 2 {host}", TimeSpan.FromSeconds(30), Cancellation);
             AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "guest-ping-host.txt"), ping.StandardOutput + ping.StandardError);
@@ -35,12 +40,20 @@ public sealed class CollectNetworkEvidence : LabTask
                 throw new LabException(LabCodes.LabNetwork, $"The guest could not ping the host side {host}: {ProcessRunner.Tail(ping.StandardOutput + ping.StandardError)}",
                     "check the bridge and tap (see bridge-link.txt in the evidence folder).", Path.Combine(OutputDirectory, "guest-ping-host.txt"));
         }
-        var evidence = NetworkEvidence.Collect(Namespace) with
-        {
-            Interfaces = IsolatedLabConfig.RenderInterfaces(host, PrefixLength),
-            Netplan = IsolatedLabConfig.RenderNetplan(host, PrefixLength),
-        };
+        var state = new LabState(Namespace);
+        var evidence = File.Exists(state.HostNicSnapshotFile)
+            ? HostNicEvidence(netns, HostNicBridge.Snapshot.Load(state.HostNicSnapshotFile))
+            : NetworkEvidence.Collect(netns) with
+            {
+                Interfaces = IsolatedLabConfig.RenderInterfaces(host, PrefixLength),
+                Netplan = IsolatedLabConfig.RenderNetplan(host, PrefixLength),
+            };
         evidence.WriteArtifacts(OutputDirectory);
         Log.LogMessage(MessageImportance.High, $"VirtLab: evidence for question A written to {OutputDirectory}");
     }
+
+    /// <summary>Host-NIC mode: the homework's set-up, rendered from the NIC's state before it was bridged.</summary>
+    private NetworkEvidence HostNicEvidence(string netns, HostNicBridge.Snapshot snapshot) =>
+        NetworkEvidence.Collect(netns.Length == 0 ? null : netns, snapshot,
+            new BridgeOptions(snapshot.Nic, LabNetwork.Bridge, $"{HostAddress}/{PrefixLength}", Stp, ForwardDelaySeconds, HelloTimeSeconds, MaxAgeSeconds));
 }

@@ -40,7 +40,7 @@ public sealed class RunIperf : LabTask
     public int GuestVcpus { get; set; }
     public string ImageManifest { get; set; } = "";
 
-    private LabCommand Lab => new(Namespace);
+    private LabCommand Lab => new(new LabState(Namespace).NetworkNamespace);
     private TimeSpan RunTimeout => TimeSpan.FromSeconds(DurationSeconds * 3 + 60);
 
     protected override void Run()
@@ -49,7 +49,7 @@ public sealed class RunIperf : LabTask
             throw new LabException(LabCodes.ConfigBadValue, $"IperfTool '{Tool}' is not iperf3 or iperf2.", "pass -p:IperfTool=iperf3 (default) or -p:IperfTool=iperf2.");
         var guestCells = Cells.Where(c => c.GetMetadata("Nic") != "loopback").ToList();
         using var ssh = guestCells.Count == 0 ? null
-            : GuestSsh.Connect(Namespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
+            : GuestSsh.Connect(new LabState(Namespace).NetworkNamespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
         var qemuPid = guestCells.Count == 0 ? null : new GuestLauncher(new LabState(Namespace), PrivateKeyFile, HostKeyFile).Pid(GuestName);
 
         foreach (var cell in Cells)

@@ -41,7 +41,7 @@ public sealed class RunSysbench : LabTask
 
     protected override void Run()
     {
-        using var runner = Accel == "host" ? null : GuestSsh.Connect(Namespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
+        using var runner = Accel == "host" ? null : GuestSsh.Connect(new Lab.LabState(Namespace).NetworkNamespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
         Func<SysbenchCommand, string> run = runner is null ? RunOnHost : command => RunInGuest(runner, command);
 
         var version = SysbenchVersion.Parse(runner is null
