@@ -46,6 +46,29 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
             $"the guest did not answer SSH within {deadline.TotalSeconds:0} s.", SerialTail(guest.SerialLog));
     }
 
+    /// <summary>
+    /// Starts a live-migration destination (a spec with Incoming set): returns once its QMP
+    /// socket answers and QEMU reports "inmigrate".
+    /// </summary>
+    public void StartIncoming(GuestSpec guest, TimeSpan deadline, CancellationToken cancel)
+    {
+        if (guest.Incoming is null) throw new ArgumentException("the spec has no Incoming address", nameof(guest));
+        LabState.ValidGuest(guest.Name);
+        var pidFile = lab.PidFile(guest.Name);
+        var qmpSocket = lab.QmpSocket(guest.Name);
+        File.Delete(pidFile);
+        File.Delete(qmpSocket);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(guest.SerialLog))!);
+        var start = new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmpSocket), TimeSpan.FromSeconds(60), cancel);
+        if (!start.Succeeded)
+            throw new LabException(LabCodes.GuestBoot, $"The migration destination '{guest.Name}' did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}",
+                "check the QEMU command line in the build log (-v:d).");
+        using var qmp = QmpClient.Connect(qmpSocket, deadline);
+        var status = qmp.QueryStatus();
+        if (status != "inmigrate")
+            throw new LabException(LabCodes.Qmp, $"The migration destination '{guest.Name}' reports '{status}', not 'inmigrate'.", "stop it and start it again with -incoming.");
+    }
+
     private bool TrySsh(GuestSpec guest)
     {
         try

@@ -5,7 +5,11 @@ namespace VirtLab.Qemu;
 /// <summary>One NIC of a guest: the QEMU device model and the tap on the lab bridge it plugs into.</summary>
 public sealed record GuestNic(string Model, string Tap, string Mac);
 
-/// <summary>Everything needed to start one guest. Values are validated where they are parsed.</summary>
+/// <summary>
+/// Everything needed to start one guest. Values are validated where they are parsed. A guest with
+/// <see cref="Incoming"/> set (e.g. "tcp:127.0.0.1:4444") is a live-migration destination: QEMU
+/// starts paused and waits for the source's state instead of booting.
+/// </summary>
 public sealed record GuestSpec(
     string Name,
     string Accel,
@@ -18,7 +22,8 @@ public sealed record GuestSpec(
     IPAddress Gateway,
     IReadOnlyList<GuestNic> Nics,
     string SerialLog,
-    IReadOnlyList<string>? ExtraKernelArgs = null)
+    IReadOnlyList<string>? ExtraKernelArgs = null,
+    string? Incoming = null)
 {
     public static readonly string[] Accelerators = ["kvm", "tcg"];
 }

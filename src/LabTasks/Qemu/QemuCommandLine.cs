@@ -31,6 +31,12 @@ public static class QemuCommandLine
             "-pidfile", pidFile,
             "-daemonize",
         };
+        if (g.Incoming is { } incoming)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(incoming, @"^(tcp:127\.0\.0\.1:[0-9]{1,5}|unix:/[A-Za-z0-9_./-]+|defer)$"))
+                throw new LabException(LabCodes.GuestBoot, $"'{incoming}' is not a migration address VirtLab listens on.", "use tcp:127.0.0.1:<port> (inside the lab namespace), unix:<path> or defer.");
+            args.AddRange(["-incoming", incoming]);
+        }
         for (var i = 0; i < g.Nics.Count; i++)
         {
             var nic = g.Nics[i];
