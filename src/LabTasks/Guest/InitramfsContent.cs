@@ -1,3 +1,4 @@
+using VirtLab.Util;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
