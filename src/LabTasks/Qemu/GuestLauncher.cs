@@ -19,16 +19,8 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
 
     public BootOutcome Boot(GuestSpec guest, TimeSpan deadline, CancellationToken cancel)
     {
-        LabState.ValidGuest(guest.Name);
-        var pidFile = lab.PidFile(guest.Name);
-        var qmp = lab.QmpSocket(guest.Name);
-        File.Delete(pidFile);
-        File.Delete(qmp);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(guest.SerialLog))!);
-        File.WriteAllText(guest.SerialLog, "");
-
         var stopwatch = Stopwatch.StartNew();
-        var start = new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmp), TimeSpan.FromSeconds(60), cancel);
+        var start = StartQemu(guest, cancel);
         if (!start.Succeeded)
             return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds,
                 $"QEMU did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}", "");
@@ -53,20 +45,27 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
     public void StartIncoming(GuestSpec guest, TimeSpan deadline, CancellationToken cancel)
     {
         if (guest.Incoming is null) throw new ArgumentException("the spec has no Incoming address", nameof(guest));
+        var start = StartQemu(guest, cancel);
+        if (!start.Succeeded)
+            throw new LabException(LabCodes.GuestBoot, $"The migration destination '{guest.Name}' did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}",
+                "check the QEMU command line in the build log (-v:d).");
+        using var qmp = QmpClient.Connect(lab.QmpSocket(guest.Name), deadline);
+        var status = qmp.QueryStatus();
+        if (status != "inmigrate")
+            throw new LabException(LabCodes.Qmp, $"The migration destination '{guest.Name}' reports '{status}', not 'inmigrate'.", "stop it and start it again with -incoming.");
+    }
+
+    /// <summary>Starts QEMU daemonized in the lab's namespace with a fresh pidfile, QMP socket and serial log.</summary>
+    private ProcessResult StartQemu(GuestSpec guest, CancellationToken cancel)
+    {
         LabState.ValidGuest(guest.Name);
         var pidFile = lab.PidFile(guest.Name);
         var qmpSocket = lab.QmpSocket(guest.Name);
         File.Delete(pidFile);
         File.Delete(qmpSocket);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(guest.SerialLog))!);
-        var start = new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmpSocket), TimeSpan.FromSeconds(60), cancel);
-        if (!start.Succeeded)
-            throw new LabException(LabCodes.GuestBoot, $"The migration destination '{guest.Name}' did not start (exit {start.ExitCode}): {ProcessRunner.Tail(start.StandardError, 400)}",
-                "check the QEMU command line in the build log (-v:d).");
-        using var qmp = QmpClient.Connect(qmpSocket, deadline);
-        var status = qmp.QueryStatus();
-        if (status != "inmigrate")
-            throw new LabException(LabCodes.Qmp, $"The migration destination '{guest.Name}' reports '{status}', not 'inmigrate'.", "stop it and start it again with -incoming.");
+        File.WriteAllText(guest.SerialLog, "");
+        return new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmpSocket), TimeSpan.FromSeconds(60), cancel);
     }
 
     private bool TrySsh(GuestSpec guest)
