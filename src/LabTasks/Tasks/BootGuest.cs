@@ -14,6 +14,7 @@ public sealed class BootGuest : GuestTaskBase
     [Required] public string Accel { get; set; } = "";
 
     [Output] public string BootSeconds { get; private set; } = "";
+    [Output] public int QemuPid { get; private set; }
 
     protected override void Run()
     {
@@ -22,6 +23,7 @@ public sealed class BootGuest : GuestTaskBase
             throw new LabException(LabCodes.GuestBoot, $"Guest '{Name}' (-accel {Accel}) did not boot: {Describe(outcome)}",
                 $"see the serial log {SerialLog}; raise guest.bootTimeoutSeconds in lab.yaml if the machine is just slow.");
         BootSeconds = outcome.Seconds.ToString("0.00", CultureInfo.InvariantCulture);
+        QemuPid = Launcher().Pid(Name) ?? 0;
         Log.LogMessage(MessageImportance.High, $"VirtLab: guest '{Name}' (-accel {Accel}) answered SSH {BootSeconds} s after QEMU started.");
     }
 }
