@@ -3,7 +3,8 @@
 # network tools). Idempotent: a second run installs nothing. Run as root.
 set -eu
 packages="qemu-system-x86 qemu-utils sysbench iperf iperf3 stress-ng dropbear-bin busybox-static
-  openssh-client iproute2 kmod cpio procps psmisc tcpdump dpkg apt zstd xz-utils"
+  openssh-client iproute2 kmod cpio procps psmisc tcpdump dpkg apt zstd xz-utils
+  chromium"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

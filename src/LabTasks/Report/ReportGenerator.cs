@@ -117,8 +117,9 @@ public static class ReportGenerator
     private static RecordsSource Source(ExperimentRecords e, string reportDirectory)
     {
         var csv = Path.ChangeExtension(e.Path, ".csv");
+        var raw = Path.Combine(Path.GetDirectoryName(e.Path) ?? "", "raw");
         return new RecordsSource(e.Experiment, ReportPaths.Link(reportDirectory, e.Path), File.Exists(csv) ? ReportPaths.Link(reportDirectory, csv) : null,
-            e.Records.Count, File.Exists(e.Path));
+            Directory.Exists(raw) ? ReportPaths.Link(reportDirectory, raw) + "/" : null, e.Records.Count, File.Exists(e.Path));
     }
 
     private static string TemplateFile(string directory, string name)

@@ -15,6 +15,9 @@ public static class ReportHostSetup
         ("routes.txt", "Routing table (`ip route`)", "text"),
         ("bridge-link.txt", "Bridge ports (`bridge link`)", "text"),
         ("bridge-fdb.txt", "Bridge forwarding database (`bridge fdb show br br0`)", "text"),
+        ("guest-addresses.txt", "The guest's addresses (`ip addr` in the guest)", "text"),
+        ("guest-routes.txt", "The guest's routing table (`ip route` in the guest)", "text"),
+        ("guest-ping-host.txt", "The guest reaching the host's lab address (`ping` from the guest)", "text"),
         ("interfaces", "The same set-up as /etc/network/interfaces (ifupdown)", "text"),
         ("netplan.yaml", "The same set-up as netplan", "yaml"),
     ];
@@ -35,7 +38,7 @@ public static class ReportHostSetup
         var evidence = directory is null ? null : ReadEvidence(Path.Combine(directory, "evidence.json"));
         return new QuestionA(
             Measured: files.Count > 0,
-            DirectoryLink: directory is null ? "host-setup/" : ReportPaths.Link(reportDirectory, directory) + "/",
+            DirectoryLink: directory is null ? "host-setup/" : ReportPaths.Link(reportDirectory, directory).TrimEnd('/') + "/",
             Files: files,
             HostAddress: lab.GetValueOrDefault("network.hostAddress") ?? "10.1.1.254/24",
             GuestAddress: lab.GetValueOrDefault("network.guestAddress") ?? "10.1.1.1",

@@ -23,7 +23,7 @@ public sealed record ReportModel(
 }
 
 /// <summary>One records file the report read, with links relative to the report.</summary>
-public sealed record RecordsSource(string Experiment, string Link, string? CsvLink, int Count, bool Exists);
+public sealed record RecordsSource(string Experiment, string Link, string? CsvLink, string? RawLink, int Count, bool Exists);
 
 /// <summary>An experiment's records as read from disk (empty when the experiment has not run).</summary>
 public sealed record ExperimentRecords(string Experiment, string Path, IReadOnlyList<Record> Records)
@@ -135,6 +135,9 @@ public sealed record IperfRow(
 {
     public bool Measured => Status == "measured";
     public bool IsVirtio => Nic.StartsWith("virtio", StringComparison.Ordinal);
+
+    /// <summary>A few retransmissions per run are ordinary TCP behaviour (slow start probing); hundreds mean frames are being dropped.</summary>
+    public bool NotableRetransmits => Retransmits >= 100;
 }
 
 /// <summary>virtio-net against one emulated NIC in one direction.</summary>

@@ -77,11 +77,15 @@ public static class ReportSysbench
             return new KvmStatus("measured", null, null, verdictFile, verdict?.Time);
         var unavailable = kvm.FirstOrDefault(r => r.IsUnavailable);
         if (unavailable is not null)
-            return new KvmStatus("unavailable", unavailable.Label("reason") ?? verdict?.ShortReason ?? "no reason recorded", console, verdictFile, verdict?.Time);
+            return new KvmStatus("unavailable", WithoutPrefix(unavailable.Label("reason") ?? verdict?.ShortReason ?? "no reason recorded"), console, verdictFile, verdict?.Time);
         if (verdict is { Available: false })
-            return new KvmStatus("unavailable", "KVM unavailable: " + verdict.ShortReason, console, verdictFile, verdict.Time);
+            return new KvmStatus("unavailable", verdict.ShortReason, console, verdictFile, verdict.Time);
         return new KvmStatus("not-run", null, null, verdictFile, verdict?.Time);
     }
+
+    /// <summary>The reason without RecordUnavailable's "KVM unavailable: " lead-in (the report says that itself).</summary>
+    public static string WithoutPrefix(string reason) =>
+        reason.StartsWith("KVM unavailable: ", StringComparison.Ordinal) ? reason["KVM unavailable: ".Length..] : reason;
 
     public static SysbenchParameters ParametersOf(IReadOnlyList<Record> records)
     {

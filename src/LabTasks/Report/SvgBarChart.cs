@@ -114,7 +114,7 @@ public static class SvgBarChart
         var cx = x + width / 2;
         if (bar.IsUnavailable)
         {
-            var slotTop = plot.Y + plot.Height * 0.62;
+            var slotTop = plot.Y + plot.Height * 0.75;
             svg.WithTooltip("rect", bar.Tooltip ?? bar.Note ?? "unavailable", ("x", x), ("y", slotTop), ("width", width), ("height", plot.Bottom - slotTop),
                 ("fill", $"url(#{hatchId})"), ("stroke", "#888888"), ("stroke-dasharray", "4 3"), ("class", "unavailable"));
             svg.Text("text", bar.Note ?? "unavailable", ("x", cx), ("y", slotTop - 6), ("text-anchor", "middle"), ("font-size", 11), ("font-style", "italic"), ("fill", Muted));

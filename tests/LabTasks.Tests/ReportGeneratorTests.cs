@@ -1,0 +1,382 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using VirtLab.Records;
+using VirtLab.Report;
+using VirtLab.Stats;
+using VirtLab.Tasks;
+using VirtLab.Util;
+using Record = VirtLab.Records.Record;
+
+namespace VirtLab.Tests;
+
+public class ReportGeneratorTests
+{
+    private static readonly string[] Questions = ["A", "B", "C", "D", "E", "F", "G", "H"];
+
+    private static ReportOutput RenderAll(ReportWorkspace ws, string? imported = null)
+    {
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture);
+        return ReportGenerator.Generate(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture, imported: imported));
+    }
+
+    private static double Median(IEnumerable<Record> records, Func<Record, bool> which) =>
+        SampleStatistics.From(records.Where(r => which(r) && r.Value is not null && !r.IsUnavailable).Select(r => r.Value!.Value)).Median;
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Every_question_has_its_heading_in_the_markdown_and_the_html()
+    {
+        using var ws = new ReportWorkspace();
+        var output = RenderAll(ws);
+
+        foreach (var q in Questions)
+        {
+            Assert.Contains($"\n## {q}. ", output.Markdown);
+            Assert.Matches($"<h2 id=\"[^\"]*\">{q}\\. ", output.Html);
+        }
+        Assert.Contains("\n## Environment", output.Markdown);
+        Assert.True(File.Exists(Path.Combine(ws.Root, "results", "report-quick.md")));
+        Assert.True(File.Exists(Path.Combine(ws.Root, "results", "report-quick.html")));
+    }
+
+    [Fact]
+    public void B_quotes_the_medians_and_the_host_to_tcg_ratio_computed_from_the_records()
+    {
+        using var ws = new ReportWorkspace();
+        var b = ReportWorkspace.Section(RenderAll(ws).Markdown, "B");
+        var records = RecordFile.Read(ReportWorkspace.SysbenchFixture);
+
+        var tcg = Median(records, r => r.Label("accel") == "tcg" && r.Label("workload") == "cpu" && r.Metric == "events_per_second");
+        var host = Median(records, r => r.Label("accel") == "host" && r.Label("workload") == "cpu" && r.Metric == "events_per_second");
+        Assert.Contains($"**{F(tcg, 2)} events/s**", b);
+        Assert.Contains($"**{F(host, 2)} events/s**", b);
+        Assert.Contains($"**{F(host / tcg, 2)}× slower**", b);
+
+        var tcgMemory = Median(records, r => r.Label("accel") == "tcg" && r.Metric == "transfer_rate");
+        var hostMemory = Median(records, r => r.Label("accel") == "host" && r.Metric == "transfer_rate");
+        Assert.Contains($"**{F(tcgMemory, 2)} MiB/s**", b);
+        Assert.Contains($"**{F(hostMemory / tcgMemory, 2)}× slower**", b);
+
+        var tcgLatency = Median(records, r => r.Label("accel") == "tcg" && r.Label("workload") == "cpu" && r.Metric == "latency_avg");
+        Assert.Contains($"Each event took {F(tcgLatency, 2)} ms on average in the guest", b);
+    }
+
+    [Fact]
+    public void B_shows_the_reference_figures_labelled_and_derived_from_reference_yaml()
+    {
+        using var ws = new ReportWorkspace();
+        var b = ReportWorkspace.Section(RenderAll(ws).Markdown, "B");
+        var reference = ReportReference.Load(Path.Combine(ReportWorkspace.TemplateDir, "reference.yaml"));
+
+        Assert.Equal(20.2671, reference.SysbenchCpu.Kvm.TotalSeconds);
+        Assert.Contains("original submission (reference)", b);
+        Assert.Contains(F(10000 / 20.2671, 2) + " events/s", b);
+        Assert.Contains($"a TCG/KVM ratio of {F(47.3442 / 20.2671, 2)}×", b);
+    }
+
+    [Fact]
+    public void An_unavailable_KVM_record_makes_B_say_unavailable_with_the_reason_and_still_answer()
+    {
+        using var ws = new ReportWorkspace();
+        var b = ReportWorkspace.Section(RenderAll(ws).Markdown, "B");
+        var reason = RecordFile.Read(ReportWorkspace.SysbenchFixture).First(r => r.IsUnavailable).Label("reason")!;
+
+        Assert.Contains("**KVM: unavailable on this host.**", b);
+        Assert.Contains(ReportSysbench.WithoutPrefix(reason), b);
+        Assert.Contains("**What KVM would show.**", b);
+        Assert.Contains("| kvm | 0 | *unavailable* |", b);
+    }
+
+    [Fact]
+    public void Measured_KVM_rows_are_reported_as_measured()
+    {
+        using var ws = new ReportWorkspace();
+        var records = RecordFile.Read(ReportWorkspace.SysbenchFixture);
+        var kvm = records.Where(r => r.Label("accel") == "host")
+            .Select(r => r with { Labels = new SortedDictionary<string, string>(r.Labels) { ["accel"] = "kvm" }, Value = r.Value * 0.97 }).ToList();
+        ws.Write(ReportSysbench.Experiment, records.Where(r => r.Label("accel") != "kvm").Concat(kvm));
+        var b = ReportWorkspace.Section(ReportGenerator.Generate(ws.Options()).Markdown, "B");
+
+        var kvmMedian = Median(kvm, r => r.Label("workload") == "cpu" && r.Metric == "events_per_second");
+        Assert.Contains("KVM worked here", b);
+        Assert.Contains($"The KVM guest reached {F(kvmMedian, 2)} events/s", b);
+        Assert.DoesNotContain("unavailable on this host", b);
+    }
+
+    [Fact]
+    public void B_renders_with_one_workload_only()
+    {
+        using var ws = new ReportWorkspace();
+        ws.Write(ReportSysbench.Experiment, RecordFile.Read(ReportWorkspace.SysbenchFixture).Where(r => r.Label("workload") == "cpu"));
+        var b = ReportWorkspace.Section(ReportGenerator.Generate(ws.Options()).Markdown, "B");
+
+        Assert.Contains("- **CPU.**", b);
+        Assert.DoesNotContain("**Memory.**", b);
+        Assert.DoesNotContain("CPU vs memory", b);
+    }
+
+    [Fact]
+    public void A_report_without_any_record_still_answers_every_question()
+    {
+        using var ws = new ReportWorkspace();
+        var md = ReportGenerator.Generate(ws.Options()).Markdown;
+
+        foreach (var q in Questions) Assert.Contains($"\n## {q}. ", md);
+        Assert.Contains("`dotnet build experiments/kvm-vs-tcg.proj -p:Profile=quick`", ReportWorkspace.Section(md, "B"));
+        Assert.Contains("KVM was not part of this run.", ReportWorkspace.Section(md, "B"));
+    }
+
+    [Fact]
+    public void An_unknown_key_in_reference_yaml_is_LAB0070_with_its_line()
+    {
+        using var ws = new ReportWorkspace();
+        var file = Path.Combine(ws.Root, "reference.yaml");
+        File.WriteAllText(file, "label: x\nsysbenchCpu:\n  evnts: 3\n");
+
+        var e = Assert.Throws<LabException>(() => ReportReference.Load(file));
+        Assert.Equal(LabCodes.Template, e.Code);
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void C_compares_virtio_with_each_emulated_NIC_from_the_records()
+    {
+        using var ws = new ReportWorkspace();
+        var c = ReportWorkspace.Section(RenderAll(ws).Markdown, "C");
+        var records = RecordFile.Read(ReportWorkspace.IperfFixture);
+        double Throughput(string nic, string direction) =>
+            Median(records, r => r.Metric == "throughput" && r.Label("nic") == nic && r.Label("direction") == direction);
+
+        var virtio = Throughput("virtio-net-pci", "guest-to-host");
+        var e1000 = Throughput("e1000", "guest-to-host");
+        Assert.Contains($"virtio-net moved **{F(virtio, 3)} Gbit/s**, e1000 **{F(e1000, 3)} Gbit/s** — virtio-net is **{F(virtio / e1000, 2)}×** as fast", c);
+        Assert.Contains("| rtl8139 | host-to-guest |", c);
+        Assert.Contains("host loopback (reference)", c);
+        var retransmits = Median(records, r => r.Metric == "retransmits" && r.Label("nic") == "rtl8139" && r.Label("direction") == "host-to-guest");
+        Assert.Contains($"rtl8139 host-to-guest: {F(retransmits, 0)} TCP retransmissions per run", c);
+        Assert.Contains("3.82 Gbit/s with virtio", c);
+    }
+
+    [Fact]
+    public void Experiments_without_records_say_not_measured_yet_and_name_the_command()
+    {
+        using var ws = new ReportWorkspace();
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        var md = ReportGenerator.Generate(ws.Options()).Markdown;
+
+        Assert.Contains("`dotnet build experiments/virtio-vs-e1000.proj -p:Profile=quick`", ReportWorkspace.Section(md, "C"));
+        Assert.Contains("**Not measured yet.**", ReportWorkspace.Section(md, "C"));
+        Assert.Contains("`dotnet build experiments/live-migration.proj -p:Profile=quick`", ReportWorkspace.Section(md, "D"));
+        Assert.Contains("**Evidence not collected yet.**", ReportWorkspace.Section(md, "A"));
+        Assert.Contains("| virtio-vs-e1000 | not measured yet |", md);
+    }
+
+    [Fact]
+    public void A_shows_the_host_setup_evidence_verbatim_in_code_blocks()
+    {
+        using var ws = new ReportWorkspace();
+        var a = ReportWorkspace.Section(RenderAll(ws).Markdown, "A");
+        var routes = File.ReadAllText(Path.Combine(ReportWorkspace.HostSetupFixture, "routes.txt")).Trim();
+
+        Assert.Contains("```text\n" + routes + "\n```", a);
+        Assert.Contains("bridge_ports none", a);
+        Assert.Contains("**10.1.1.254/24**", a);
+        Assert.Contains("140.114.28.143/24", a);
+        Assert.DoesNotContain("//)", a);
+    }
+
+    [Fact]
+    public void D_and_F_tabulate_migration_records_by_the_labels_that_vary()
+    {
+        using var ws = new ReportWorkspace();
+        var md = RenderAll(ws).Markdown;
+        var d = ReportWorkspace.Section(md, "D");
+        var f = ReportWorkspace.Section(md, "F");
+
+        Assert.Contains("| throughput | phase=baseline | Gbit/s | 2 | 1.105 |", d);
+        Assert.Contains("| throughput | phase=during-migration | Gbit/s | 2 | 0.950 |", d);
+        Assert.Contains("did not converge within 60 s", d);
+        Assert.Contains("| downtime |", f);
+        Assert.Contains("| ping_lost |", f);
+        Assert.DoesNotContain("| ram_transferred |", f);
+    }
+
+    [Fact]
+    public void Charts_are_svg_files_linked_from_the_markdown_and_inline_in_the_html()
+    {
+        using var ws = new ReportWorkspace();
+        var output = RenderAll(ws);
+
+        Assert.Equal(["b-cpu", "b-memory", "c-throughput"], output.Charts.Select(c => c.Id));
+        foreach (var chart in output.Charts)
+        {
+            var file = Path.Combine(ws.Root, "results", "charts", chart.FileName);
+            Assert.True(File.Exists(file), file);
+            Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", File.ReadAllText(file));
+            Assert.Contains($"](charts/{chart.FileName})", output.Markdown);
+        }
+        Assert.DoesNotContain("<svg", output.Markdown);
+        Assert.Equal(output.Charts.Count, Regex.Matches(output.Html, "<svg ").Count);
+    }
+
+    [Fact]
+    public void The_html_is_self_contained()
+    {
+        using var ws = new ReportWorkspace();
+        var html = RenderAll(ws).Html;
+
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("<style>", html);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"(src|href)=""https?://", html);
+        Assert.Contains("<table>", html);
+    }
+
+    [Fact]
+    public void A_broken_template_is_LAB0070_with_the_template_file_and_line()
+    {
+        using var ws = new ReportWorkspace();
+        var templates = Path.Combine(ws.Root, "templates");
+        Directory.CreateDirectory(templates);
+        foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir)) File.Copy(file, Path.Combine(templates, Path.GetFileName(file)));
+        File.AppendAllText(Path.Combine(templates, "g.md.sbn"), "\n{{ for x in }}\n");
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+
+        var e = Assert.Throws<LabException>(() => ReportGenerator.Render(ws.Options(templates: templates)));
+        Assert.Equal(LabCodes.Template, e.Code);
+        Assert.EndsWith("g.md.sbn", e.File);
+        Assert.True(e.Line > 1);
+    }
+
+    [Fact]
+    public void The_default_profile_has_no_file_suffix()
+    {
+        Assert.Equal("", ReportGenerator.FileSuffix("default"));
+        Assert.Equal("-quick", ReportGenerator.FileSuffix("quick"));
+    }
+
+    [Fact]
+    public void The_RenderReport_task_writes_the_report_and_names_the_charts()
+    {
+        using var ws = new ReportWorkspace();
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        var o = ws.Options();
+        var engine = new ReportBuildEngine();
+        var task = new RenderReport
+        {
+            BuildEngine = engine,
+            Profile = "quick",
+            RecordFiles = o.RecordFiles.Select(f => (ITaskItem)new TaskItem(f.Path, new Dictionary<string, string> { ["Experiment"] = f.Experiment })).ToArray(),
+            TemplateDirectory = o.TemplateDirectory,
+            MarkdownFile = o.MarkdownFile,
+            HtmlFile = o.HtmlFile,
+            ChartsDirectory = o.ChartsDirectory,
+            LabParameters = [new TaskItem("network.hostAddress", new Dictionary<string, string> { ["Value"] = "10.1.1.254/24" })],
+        };
+
+        Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.True(File.Exists(o.MarkdownFile));
+        Assert.True(File.Exists(o.HtmlFile));
+        Assert.Equal(2, task.Charts.Length);
+        Assert.Contains(engine.Messages, m => m.Contains("not measured yet: virtio-vs-e1000, live-migration"));
+        Assert.Contains("| `network.hostAddress` | 10.1.1.254/24 |", File.ReadAllText(o.MarkdownFile));
+    }
+
+    internal sealed class ReportBuildEngine : IBuildEngine
+    {
+        public List<BuildErrorEventArgs> Errors { get; } = [];
+        public List<string> Messages { get; } = [];
+        public bool ContinueOnError => false;
+        public int LineNumberOfTaskNode => 0;
+        public int ColumnNumberOfTaskNode => 0;
+        public string ProjectFileOfTaskNode => "hw1.proj";
+        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
+        public void LogWarningEvent(BuildWarningEventArgs e) { }
+        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e.Message ?? "");
+        public void LogCustomEvent(CustomBuildEventArgs e) { }
+        public bool BuildProjectFile(string projectFileName, string[] targetNames, System.Collections.IDictionary globalProperties, System.Collections.IDictionary targetOutputs) => false;
+    }
+}
+
+/// <summary>Report rendering against the fixture records (real records from quick runs, see tests/fixtures/records/README.md).</summary>
+public sealed class ReportWorkspace : IDisposable
+{
+    public ReportWorkspace()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "virtlab-report-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public static string FixtureDir => Path.Combine(AppContext.BaseDirectory, "fixtures", "records");
+    public static string TemplateDir => Path.Combine(RepoCopy.FindRepoRoot(), "templates", "report");
+    public static string SysbenchFixture => Path.Combine(FixtureDir, "kvm-vs-tcg-quick", "records.ndjson");
+    public static string IperfFixture => Path.Combine(FixtureDir, "virtio-vs-e1000-quick", "records.ndjson");
+    public static string MigrationFixture => Path.Combine(FixtureDir, "live-migration-quick", "records.ndjson");
+    public static string HostSetupFixture => Path.Combine(FixtureDir, "host-setup");
+
+    /// <summary>Copies a fixture records file to where an experiment of that name writes it.</summary>
+    public string Place(string experiment, string fixture)
+    {
+        var target = Path.Combine(Root, "results", experiment + "-quick", "records.ndjson");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(fixture, target, overwrite: true);
+        return target;
+    }
+
+    public string Write(string experiment, IEnumerable<Record> records)
+    {
+        var target = Path.Combine(Root, "results", experiment + "-quick", "records.ndjson");
+        RecordFile.Write(target, records);
+        return target;
+    }
+
+    public string RecordsPath(string experiment) => Path.Combine(Root, "results", experiment + "-quick", "records.ndjson");
+
+    public ReportOptions Options(string? hostSetup = null, string? imported = null, string? templates = null) => new()
+    {
+        Profile = "quick",
+        RecordFiles =
+        [
+            new(ReportSysbench.Experiment, RecordsPath(ReportSysbench.Experiment)),
+            new(ReportIperf.Experiment, RecordsPath(ReportIperf.Experiment)),
+            new(ReportMigration.Experiment, RecordsPath(ReportMigration.Experiment)),
+        ],
+        TemplateDirectory = templates ?? TemplateDir,
+        MarkdownFile = Path.Combine(Root, "results", "report-quick.md"),
+        HtmlFile = Path.Combine(Root, "results", "report-quick.html"),
+        ChartsDirectory = Path.Combine(Root, "results", "charts"),
+        HostSetupDirectory = hostSetup,
+        ImportedRecordsFile = imported,
+        KvmProbeDirectory = Path.Combine(Root, "no-probe-cache"),
+        LabParameters = new SortedDictionary<string, string>
+        {
+            ["network.hostAddress"] = "10.1.1.254/24",
+            ["network.guestAddress"] = "10.1.1.1",
+            ["profiles.quick.repeats"] = "2",
+        },
+        Now = new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero),
+    };
+
+    /// <summary>The text of one question's section: from its "## X." heading to the next "## ".</summary>
+    public static string Section(string markdown, string letter)
+    {
+        var start = markdown.IndexOf($"\n## {letter}.", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {letter} in the report");
+        var end = markdown.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
+        return end < 0 ? markdown[start..] : markdown[start..end];
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
