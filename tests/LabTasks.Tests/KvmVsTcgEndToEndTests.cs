@@ -64,6 +64,10 @@ public sealed class KvmVsTcgEndToEndTests
         Assert.Contains("host memory repeat 1/2", third.StandardOutput);
         Assert.Contains("tcg memory repeat 1/2", third.StandardOutput);
         Assert.DoesNotContain("cpu repeat", third.StandardOutput);
+
+        var clean = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-t:Clean");
+        Assert.True(clean.Succeeded, clean.StandardOutput);
+        Assert.False(Directory.Exists(results), "-t:Clean must remove the experiment's results");
     }
 
     [Fact]
