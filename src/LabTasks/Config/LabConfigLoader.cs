@@ -108,6 +108,20 @@ public static partial class LabConfigLoader
             Require(p.Iperf.Window.Length == 0 || Size().IsMatch(p.Iperf.Window), $"{key}.iperf.window", $"'{p.Iperf.Window}' is not a size.", "write a size like 416K or 4M, or \"\" for the kernel's default.");
             Require(p.Iperf.Streams is >= 1 and <= 64, $"{key}.iperf.streams", $"{p.Iperf.Streams} is out of range.", "use 1–64.");
             Require(Size().IsMatch(p.Sysbench.MemoryTotalSize), $"{key}.sysbench.memoryTotalSize", $"'{p.Sysbench.MemoryTotalSize}' is not a size.", "write a size like 128M or 1G.");
+            var m = p.Migration;
+            Require(m.DeadlineSeconds is >= 1 and <= 3600, $"{key}.migration.deadlineSeconds", $"{m.DeadlineSeconds} is out of range.", "use 1–3600 seconds.");
+            Require(m.SampleMilliseconds is >= 50 and <= 10_000, $"{key}.migration.sampleMilliseconds", $"{m.SampleMilliseconds} is out of range.", "use 50–10000 ms (250 follows a migration closely).");
+            Require(m.PingIntervalMilliseconds is >= 10 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 10–10000 ms.");
+            Require(m.IperfIntervalMilliseconds is >= 100 and <= 60_000, $"{key}.migration.iperfIntervalMilliseconds", $"{m.IperfIntervalMilliseconds} is out of range.", "use 100–60000 ms.");
+            Require(m.BaselineSeconds is >= 1 and <= 3600, $"{key}.migration.baselineSeconds", $"{m.BaselineSeconds} is out of range.", "use 1–3600 seconds.");
+            Require(m.LeadSeconds is >= 0 and <= 600, $"{key}.migration.leadSeconds", $"{m.LeadSeconds} is out of range.", "use 0–600 seconds.");
+            Require(m.TailSeconds is >= 1 and <= 600, $"{key}.migration.tailSeconds", $"{m.TailSeconds} is out of range.", "use 1–600 seconds.");
+            Require(m.DirtyMemory.Workers is >= 1 and <= 64, $"{key}.migration.dirtyMemory.workers", $"{m.DirtyMemory.Workers} is out of range.", "use 1–64 (one per guest vCPU is plenty).");
+            Require(m.DirtyMemory.SizeMiB is >= 1 and <= 65536 && m.DirtyMemory.SizeMiB * m.DirtyMemory.Workers < c.Guest.MemoryMiB,
+                $"{key}.migration.dirtyMemory.sizeMiB", $"{m.DirtyMemory.SizeMiB} MiB × {m.DirtyMemory.Workers} workers does not fit the guest's {c.Guest.MemoryMiB} MiB.",
+                "use less than guest.memoryMiB in total (64 is the default).");
+            Require(DirtyMethod().IsMatch(m.DirtyMemory.Method), $"{key}.migration.dirtyMemory.method", $"'{m.DirtyMemory.Method}' is not a stress-ng --vm-method name.",
+                "use a method stress-ng lists under --vm-method, e.g. write64 (fastest writer) or flip.");
         }
     }
 
@@ -134,6 +148,8 @@ public static partial class LabConfigLoader
     private static partial Regex ProfileName();
     [GeneratedRegex(@"^[1-9][0-9]{0,9}[KMG]?$")]
     private static partial Regex Size();
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex DirtyMethod();
 
     /// <summary>Finds where a dotted key path sits in the YAML text, for error positions.</summary>
     private sealed class KeyLocator(string text)

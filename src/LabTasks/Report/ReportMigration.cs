@@ -21,7 +21,8 @@ public static partial class ReportMigration
 
     public static MigrationSection Build(ExperimentRecords measured, RecordsSource? source, string profileArgument)
     {
-        var rows = Rows(measured.Records);
+        // One row per figure (a migration's or a workload's result); series points and events stay in the records.
+        var rows = Rows(measured.Records.Where(Migration.MigrationRecords.IsFigure).ToList());
         return new MigrationSection(
             Measured: rows.Count > 0,
             Source: source,

@@ -22,8 +22,8 @@ public sealed class RenderSummary : LabTask
         var present = RecordFiles.Select(f => f.ItemSpec).Where(File.Exists).ToList();
         var records = RecordFile.ReadAll(present);
         RecordFile.Write(RecordsFile, records);
-        object model = records.Any(r => r.Label("tool") is "iperf2" or "iperf3")
-            ? IperfSummary.From(Experiment, Profile, records)
+        object model = MigrationSummary.IsMigration(records) ? MigrationSummary.From(Experiment, Profile, records)
+            : records.Any(r => r.Label("tool") is "iperf2" or "iperf3") ? IperfSummary.From(Experiment, Profile, records)
             : SysbenchSummary.From(Experiment, Profile, records);
         var verdict = File.Exists(KvmVerdictFile) ? KvmVerdict.Load(KvmVerdictFile) : null;
         var text = TemplateRenderer.Render(Template, model, new Dictionary<string, object?>

@@ -1,0 +1,145 @@
+using System.Globalization;
+using VirtLab.Records;
+
+namespace VirtLab.Migration;
+
+/// <summary>
+/// Turns migration runs into records (one per sample, PerfKit's shape). labels.kind says what a
+/// record is: "migration" (one figure of a migration: times, downtime, network evidence,
+/// integrity), "workload" (a workload's disruption relative to its baseline), "series" (one point
+/// of a time series; labels.series names it and labels.t is seconds on the migration timeline,
+/// or since the start of a baseline run), "event" (a QMP event or announce frame; value = t).
+/// </summary>
+public static class MigrationRecords
+{
+    public const string KindMigration = "migration";
+    public const string KindWorkload = "workload";
+    public const string KindSeries = "series";
+    public const string KindEvent = "event";
+
+    /// <summary>
+    /// The records that are one figure each (kind migration or workload), not points of a series
+    /// or events: what a table over all records of the experiment should show.
+    /// </summary>
+    public static bool IsFigure(Record r) => r.Label("kind") is KindMigration or KindWorkload;
+
+    public static List<Record> From(MigrationRun run, MigrationSettings settings, IReadOnlyDictionary<string, string> baseLabels)
+    {
+        var m = run.Migration;
+        var labels = new SortedDictionary<string, string>(baseLabels.ToDictionary())
+        {
+            ["scenario"] = run.Scenario,
+            ["workload"] = run.Workload,
+            ["migration"] = I(run.Index),
+            ["outcome"] = m.Outcome,
+            ["integrity"] = run.Integrity.Label,
+            ["settings"] = settings.Describe(),
+            ["capabilities"] = settings.Capabilities.Count == 0 ? "none" : string.Join(',', settings.Capabilities),
+            ["downtime_limit_ms"] = I(m.Parameters.DowntimeLimitMs),
+            ["max_bandwidth_mib"] = I(m.Parameters.MaxBandwidthBytes >> 20),
+        };
+        if (settings.Xbzrle) labels["xbzrle_cache_mib"] = I(m.Parameters.XbzrleCacheBytes >> 20);
+        if (settings.Multifd) labels["multifd_channels"] = I(m.Parameters.MultifdChannels);
+        if (m.FaultInjectedAt is not null) labels["fault"] = "kill-destination";
+        if (m.FailureReason is { } reason) labels["reason"] = reason;
+
+        var records = new List<Record>();
+        void Add(string kind, string metric, double? value, string unit, DateTimeOffset time, params (string Key, string Value)[] extra)
+        {
+            if (kind == KindSeries && value is null) return;
+            var l = new SortedDictionary<string, string>(labels) { ["kind"] = kind };
+            foreach (var (k, v) in extra) l[k] = v;
+            records.Add(new Record(metric, value is { } x && double.IsFinite(x) ? Math.Round(x, 6) : null, unit, l, time));
+        }
+
+        var end = m.StartedAt.AddSeconds(m.EndedAfterSeconds);
+        void Fig(string metric, double? value, string unit) { if (value is not null) Add(KindMigration, metric, value, unit, end); }
+        Fig("migration_elapsed", m.EndedAfterSeconds, "s");
+        Fig("migration_total_time", m.TotalTimeMs, "ms");
+        Fig("migration_downtime", m.DowntimeMs, "ms");
+        Fig("migration_setup_time", m.SetupTimeMs, "ms");
+        Fig("migration_ram_transferred", Mib(m.TransferredBytes ?? m.Samples.LastOrDefault(s => s.Transferred is not null)?.Transferred), "MiB");
+        Fig("migration_dirty_sync_count", m.DirtySyncCount ?? m.Samples.LastOrDefault(s => s.DirtySyncCount is not null)?.DirtySyncCount, "count");
+        Fig("migration_cpu_throttle_max", m.MaxCpuThrottle, "%");
+        Fig("migration_postcopy_started_at", m.PostcopyStartedAt, "s");
+        Fig("migration_fault_injected_at", m.FaultInjectedAt, "s");
+        Fig("migration_source_stopped_at", m.SourceStoppedAt, "s");
+        Fig("migration_destination_resumed_at", m.DestinationResumedAt, "s");
+        Fig("network_downtime", run.NetworkDowntimeMs, "ms");
+        Fig("ping_max_gap", run.Ping.MaxGapMs, "ms");
+        Fig("ping_sent", run.Ping.Sent, "count");
+        Fig("ping_lost", run.Ping.Lost, "count");
+        Fig("announce_rarp_frames", run.RarpFrames, "count");
+        Fig("announce_garp_frames", run.GratuitousArps, "count");
+        Add(KindMigration, "fdb_moved", Bool(run.FdbMoved), "bool", end, ("fdb_before", run.FdbPortBefore ?? "none"), ("fdb_after", run.FdbPortAfter ?? "none"));
+        Fig("ssh_session_kept", Bool(run.SshKept), "bool");
+        if (run.StreamKept is { } kept) Fig("stream_kept", Bool(kept), "bool");
+        Fig("integrity_ok", Bool(run.Integrity.Passed), "bool");
+
+        WorkloadFigures(run, Add, end);
+        foreach (var s in m.Samples) MigrationSeries(s, m.StartedAt, Add);
+        foreach (var e in m.Events)
+            Add(KindEvent, "qmp_event", e.T, "s", m.StartedAt.AddSeconds(e.T), ("event", e.Name), ("side", e.Side), ("detail", e.Detail));
+        foreach (var f in run.Frames.Where(f => string.Equals(f.SourceMac, run.Mac, StringComparison.OrdinalIgnoreCase)))
+            Add(KindEvent, "announce_frame", f.T, "s", m.StartedAt.AddSeconds(f.T), ("event", f.Gratuitous ? "garp" : f.Kind));
+        foreach (var g in run.Ping.Gaps)
+            Add(KindEvent, "ping_gap", g.Milliseconds, "ms", m.StartedAt.AddSeconds(g.StartT), ("t", T(g.StartT)), ("missing", I(g.MissingReplies)));
+        return records;
+    }
+
+    private static void WorkloadFigures(MigrationRun run, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add, DateTimeOffset end)
+    {
+        var during = run.During;
+        if (during.Metric.Length == 0) return;
+        var unit = during.Unit;
+        add(KindWorkload, "workload_rate", during.Median, unit, end, [("phase", "migration"), ("workload_metric", during.Metric)]);
+        if (run.Baseline is { } b)
+        {
+            add(KindWorkload, "workload_rate", b.Median, unit, end, [("phase", "baseline"), ("workload_metric", b.Metric)]);
+            if (b.Median is > 0 && during.Median is { } dm && during.Points.Count == 0)
+                add(KindWorkload, "during_over_baseline", dm / b.Median, "ratio", end, []);
+            var origin = b.Points.Count > 0 ? b.Points[0].Time.AddSeconds(-b.IntervalSeconds) : end;
+            foreach (var p in b.Points)
+                add(KindSeries, during.Metric, p.Value, unit, p.Time, [("series", "workload"), ("phase", "baseline"), ("t", T((p.Time - origin).TotalSeconds))]);
+            foreach (var p in b.LatencyMaxMs)
+                add(KindSeries, "latency_max", p.Value, "ms", p.Time, [("series", "workload"), ("phase", "baseline"), ("t", T((p.Time - origin).TotalSeconds))]);
+            if (b.LatencyMaxMs.Count > 0)
+                add(KindWorkload, "workload_latency_max", b.LatencyMaxMs.Max(p => p.Value), "ms", end, [("phase", "baseline")]);
+        }
+        foreach (var (t, value) in run.Timeline(during))
+            add(KindSeries, during.Metric, value, unit, run.Migration.StartedAt.AddSeconds(t), [("series", "workload"), ("phase", "migration"), ("t", T(t))]);
+        foreach (var p in during.LatencyMaxMs)
+        {
+            var t = (p.Time - run.Migration.StartedAt).TotalSeconds;
+            add(KindSeries, "latency_max", p.Value, "ms", p.Time, [("series", "workload"), ("phase", "migration"), ("t", T(t))]);
+        }
+        if (during.LatencyMaxMs.Count > 0)
+            add(KindWorkload, "workload_latency_max", during.LatencyMaxMs.Max(p => p.Value), "ms", end, [("phase", "migration")]);
+        if (run.Disruption is { } d)
+        {
+            add(KindWorkload, "seconds_below_90pct", d.SecondsBelow90, "s", end, []);
+            add(KindWorkload, "seconds_below_50pct", d.SecondsBelow50, "s", end, []);
+            add(KindWorkload, "seconds_at_zero", d.SecondsAtZero, "s", end, []);
+            add(KindWorkload, "total_loss", d.TotalLossSeconds, "s", end, []);
+            add(KindWorkload, "during_over_baseline", d.DuringOverBaseline, "ratio", end, []);
+            add(KindWorkload, "after_over_baseline", d.AfterOverBaseline, "ratio", end, []);
+        }
+    }
+
+    private static void MigrationSeries(MigrationSample s, DateTimeOffset origin, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add)
+    {
+        var time = origin.AddSeconds(s.T);
+        (string, string)[] extra = [("series", "migration"), ("t", T(s.T)), ("status", s.Status)];
+        add(KindSeries, "ram_transferred", Mib(s.Transferred), "MiB", time, extra);
+        add(KindSeries, "ram_remaining", Mib(s.Remaining), "MiB", time, extra);
+        if (s.DirtyPagesRate is { } rate) add(KindSeries, "dirty_pages_rate", rate, "pages/s", time, extra);
+        if (s.DirtySyncCount is { } sync) add(KindSeries, "dirty_sync_count", sync, "count", time, extra);
+        if (s.Mbps is { } mbps) add(KindSeries, "ram_mbps", mbps, "Mbit/s", time, extra);
+        add(KindSeries, "cpu_throttle", s.CpuThrottlePercentage ?? 0, "%", time, extra);
+    }
+
+    private static double? Mib(long? bytes) => bytes is { } b ? b / 1048576.0 : null;
+    private static double Bool(bool b) => b ? 1 : 0;
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+    public static string T(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
+}

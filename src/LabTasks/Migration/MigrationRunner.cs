@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using VirtLab.Lab;
+using VirtLab.Qemu;
+using VirtLab.Util;
+
+namespace VirtLab.Migration;
+
+/// <summary>
+/// Live-migrates a running lab guest to a new QEMU process on the same lab bridge: starts the
+/// destination, sets capabilities and parameters on both sides, sends migrate, samples
+/// query-migrate until the migration completes, fails, or runs past its deadline (then
+/// migrate_cancel: the source keeps running and the destination quits). On success the source is
+/// quit and the destination is the guest from then on (<see cref="GuestIdentity"/>).
+/// </summary>
+/// <remarks>
+/// The destination starts with "-incoming defer" and listens only after its capabilities are set
+/// (migrate-incoming): multifd sizes its listening socket for the channel count, and postcopy
+/// must be enabled before the stream arrives. The stream runs over 127.0.0.1 inside the lab
+/// namespace, where both QEMUs live; nothing else is accepted as an address.
+/// </remarks>
+public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher)
+{
+    public static readonly TimeSpan DestinationStartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PostcopyBound = TimeSpan.FromSeconds(120);
+
+    [GeneratedRegex(@"^tcp:127\.0\.0\.1:([0-9]{1,5})$")]
+    private static partial Regex LoopbackUri();
+
+    /// <param name="destination">The destination's spec: the source's kernel, initramfs, memory, vCPUs, NIC model
+    /// and MAC, its own tap on br0, and <see cref="GuestSpec.Incoming"/> = "tcp:127.0.0.1:&lt;port&gt;".</param>
+    public MigrationResult Run(string source, GuestSpec destination, MigrationSettings settings, CancellationToken cancel, MigrationFault? fault = null)
+    {
+        var uri = destination.Incoming ?? "";
+        var port = LoopbackUri().Match(uri);
+        if (!port.Success || int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture) is < 1 or > 65535)
+            throw new LabException(LabCodes.ConfigBadValue, $"'{uri}' is not a migration address VirtLab uses.",
+                "give the destination Incoming = tcp:127.0.0.1:<port>; the stream stays inside the lab namespace.");
+        if (!launcher.IsRunning(source))
+            throw new LabException(LabCodes.GuestBoot, $"The migration source '{source}' is not running.", "boot it first (BootGuest).");
+
+        launcher.StartIncoming(destination with { Incoming = "defer" }, DestinationStartTimeout, cancel);
+        try
+        {
+            return Migrate(source, destination.Name, uri, settings, fault, cancel);
+        }
+        catch
+        {
+            launcher.Stop(destination.Name);
+            throw;
+        }
+    }
+
+    private MigrationResult Migrate(string source, string destination, string uri, MigrationSettings settings, MigrationFault? fault, CancellationToken cancel)
+    {
+        var samples = new List<MigrationSample>();
+        DateTimeOffset startedAt;
+        string outcome;
+        string? reason = null;
+        JsonElement final;
+        JsonElement? lastActive = null;
+        MigrationParameters parameters;
+        double? postcopyAt = null, faultAt = null;
+        IReadOnlyList<QmpEvent> sourceEvents, destinationEvents;
+
+        using (var dst = QmpClient.Connect(lab.QmpSocket(destination), TimeSpan.FromSeconds(10)))
+        {
+            using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10)))
+            {
+                // A fresh QEMU's parameters are this QEMU version's defaults. A source may have been
+                // migrated before with other settings, so every parameter is set, not just the chosen ones.
+                var defaults = dst.Execute("query-migrate-parameters");
+                parameters = settings.Effective(defaults);
+                Configure(dst, settings, defaults, destination: true);
+                Configure(src, settings, defaults, destination: false);
+                dst.Execute("migrate-incoming", new Dictionary<string, object> { ["uri"] = uri });
+
+                startedAt = DateTimeOffset.UtcNow;
+                src.Execute("migrate", new Dictionary<string, object> { ["uri"] = uri });
+                var cancelledAt = (double?)null;
+                var next = Stopwatch.StartNew();
+                while (true)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var t = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
+                    var reply = src.Execute("query-migrate");
+                    var sample = MigrationSample.From(reply, t);
+                    samples.Add(sample);
+                    if (sample.Status is "active" or "postcopy-active") lastActive = reply;
+
+                    if (sample.Status == "completed") { outcome = MigrationOutcome.Completed; final = reply; break; }
+                    if (sample.Status == "failed")
+                    {
+                        outcome = MigrationOutcome.Failed;
+                        reason = reply.TryGetProperty("error-desc", out var e) ? e.GetString() : "QEMU reported status 'failed'";
+                        final = reply;
+                        break;
+                    }
+                    if (sample.Status == "cancelled")
+                    {
+                        outcome = cancelledAt is null ? MigrationOutcome.Failed : MigrationOutcome.DidNotConverge;
+                        reason = cancelledAt is null ? "the migration was cancelled by someone else"
+                            : string.Create(CultureInfo.InvariantCulture, $"not complete after the {settings.Deadline.TotalSeconds:0.#} s deadline; migrate_cancel");
+                        final = reply;
+                        break;
+                    }
+
+                    if (settings.Postcopy && postcopyAt is null && sample.Status == "active" && sample.DirtySyncCount >= 2)
+                    {
+                        // After the first full pass (dirty-sync 1 is the initial bitmap): from here the destination pulls what is missing.
+                        src.Execute("migrate-start-postcopy");
+                        postcopyAt = t;
+                    }
+                    if (fault is not null && faultAt is null && t >= fault.KillDestinationAfter.TotalSeconds && sample.Status is "active" or "setup")
+                    {
+                        faultAt = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
+                        KillDestination(destination);
+                    }
+                    if (cancelledAt is null && t >= settings.Deadline.TotalSeconds && sample.Status is "setup" or "active")
+                    {
+                        src.Execute("migrate_cancel");
+                        cancelledAt = t;
+                    }
+                    if (cancelledAt is { } c && t - c > CancelBound.TotalSeconds)
+                        throw new LabException(LabCodes.Qmp, $"The migration of '{source}' did not stop within {CancelBound.TotalSeconds:0} s of migrate_cancel (status '{sample.Status}').",
+                            "the QEMU processes are stopped by the lab's teardown; report this with the build log.");
+                    if (t > settings.Deadline.TotalSeconds + PostcopyBound.TotalSeconds)
+                        throw new LabException(LabCodes.Qmp, $"The migration of '{source}' is still '{sample.Status}' {t:0} s after it started.",
+                            "a postcopy migration cannot be cancelled; the lab's teardown stops both QEMUs.");
+
+                    var wait = settings.SampleInterval * samples.Count - next.Elapsed;
+                    if (wait > TimeSpan.Zero) cancel.WaitHandle.WaitOne(wait);
+                }
+
+                if (outcome == MigrationOutcome.Completed)
+                {
+                    // The guest runs on the destination once it resumed; only then is the source expendable.
+                    if (!dst.Events.Any(e => e.Name == "RESUME") && dst.QueryStatus() != "running")
+                        dst.WaitForEvent("RESUME", TimeSpan.FromSeconds(15));
+                    src.Quit(TimeSpan.FromSeconds(10));
+                }
+                else if (src.QueryStatus() is var status && status != "running")
+                {
+                    reason += $"; the source is '{status}' afterwards";
+                }
+                sourceEvents = src.Events;
+            }
+            destinationEvents = dst.Events;
+        }
+
+        var ended = samples[^1].T;
+        if (outcome == MigrationOutcome.Completed)
+        {
+            launcher.Stop(source);
+            GuestIdentity.SetCurrent(lab, destination);
+        }
+        else
+        {
+            launcher.Stop(destination);
+            GuestIdentity.SetCurrent(lab, source);
+        }
+
+        var ram = final.TryGetProperty("ram", out var r) ? r : default;
+        return new MigrationResult(source, destination, outcome, reason, parameters, startedAt, ended,
+            MigrationSample.Double(final, "total-time"), MigrationSample.Double(final, "downtime"), MigrationSample.Double(final, "setup-time"),
+            MigrationSample.Long(ram, "transferred"), MigrationSample.Long(ram, "dirty-sync-count"), postcopyAt, faultAt, samples,
+            Timeline(sourceEvents, "source", startedAt).Concat(Timeline(destinationEvents, "destination", startedAt)).OrderBy(e => e.T).ToList(),
+            final.GetRawText(), lastActive?.GetRawText() ?? "");
+    }
+
+    private static void Configure(QmpClient qmp, MigrationSettings settings, JsonElement defaults, bool destination)
+    {
+        qmp.Execute("migrate-set-capabilities", new Dictionary<string, object> { ["capabilities"] = settings.CapabilityStates(destination) });
+        var parameters = settings.Parameters(destination, defaults);
+        if (parameters.Count > 0) qmp.Execute("migrate-set-parameters", parameters);
+    }
+
+    private void KillDestination(string destination)
+    {
+        if (launcher.Pid(destination) is not { } pid) return;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill(); // SIGKILL: no goodbye on the migration stream, as when a host dies
+
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+    }
+
+    private static IEnumerable<MigrationEvent> Timeline(IReadOnlyList<QmpEvent> events, string side, DateTimeOffset startedAt) =>
+        events.Where(e => e.Name is "MIGRATION" or "MIGRATION_PASS" or "STOP" or "RESUME" or "SHUTDOWN")
+            .Select(e => new MigrationEvent((e.Timestamp - startedAt).TotalSeconds, side, e.Name, Detail(e)));
+
+    private static string Detail(QmpEvent e) =>
+        e.Data.ValueKind != JsonValueKind.Object ? ""
+        : e.Data.TryGetProperty("status", out var s) ? s.GetString() ?? ""
+        : e.Data.TryGetProperty("pass", out var p) ? p.GetRawText() : "";
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace VirtLab.Migration;
+
+/// <summary>
+/// One query-migrate answer on the source, <see cref="T"/> seconds after the migrate command.
+/// Byte counts are bytes; DirtyPagesRate is pages per second as QEMU reports it.
+/// </summary>
+public sealed record MigrationSample(
+    double T,
+    string Status,
+    long? Transferred,
+    long? Remaining,
+    long? Total,
+    long? DirtyPagesRate,
+    long? DirtySyncCount,
+    int? CpuThrottlePercentage,
+    double? Mbps,
+    long? ExpectedDowntimeMs)
+{
+    public static MigrationSample From(JsonElement reply, double t)
+    {
+        var ram = reply.TryGetProperty("ram", out var r) ? r : default;
+        return new MigrationSample(
+            t,
+            reply.TryGetProperty("status", out var s) ? s.GetString() ?? "" : "",
+            Long(ram, "transferred"),
+            Long(ram, "remaining"),
+            Long(ram, "total"),
+            Long(ram, "dirty-pages-rate"),
+            Long(ram, "dirty-sync-count"),
+            (int?)Long(reply, "cpu-throttle-percentage"),
+            Double(ram, "mbps"),
+            Long(reply, "expected-downtime"));
+    }
+
+    internal static long? Long(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+
+    internal static double? Double(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+}
+
+/// <summary>A QMP event of either side on the migration's timeline (seconds after the migrate command; negative before it).</summary>
+public sealed record MigrationEvent(double T, string Side, string Name, string Detail);

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using VirtLab.Lab;
+using VirtLab.Qemu;
+using VirtLab.Ssh;
+using VirtLab.Tasks;
+using VirtLab.Util;
+
+namespace VirtLab.Migration;
+
+/// <summary>
+/// One scenario of the experiment: for each workload, a baseline run without migration, then a
+/// run across one migration with the scenario's settings (and fault, if any).
+/// </summary>
+public sealed record ScenarioPlan(
+    string Scenario,
+    IReadOnlyList<string> Workloads,
+    MigrationSettings Settings,
+    MigrationFault? Fault,
+    TimeSpan BaselineDuration,
+    TimeSpan Lead,
+    TimeSpan Tail,
+    TimeSpan PingInterval);
+
+/// <summary>One migration with the workload that ran across it and every piece of evidence around it.</summary>
+public sealed record MigrationRun(
+    string Scenario,
+    int Index,
+    string Workload,
+    string Mac,
+    string SourceTap,
+    string DestinationTap,
+    WorkloadRun? Baseline,
+    WorkloadRun During,
+    MigrationResult Migration,
+    PingAnalysis Ping,
+    IReadOnlyList<AnnounceFrame> Frames,
+    string? FdbPortBefore,
+    string? FdbPortAfter,
+    bool SshKept,
+    IntegrityReport Integrity,
+    Disruption? Disruption)
+{
+    /// <summary>The network-observed downtime: the ping silence across the switch-over (completed migrations only).</summary>
+    public double? NetworkDowntimeMs => Migration.Completed ? Ping.SilenceAround(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds) : null;
+
+    public bool FdbMoved => FdbPortBefore == SourceTap && FdbPortAfter == DestinationTap;
+    public int RarpFrames => Frames.Count(f => f.Kind == "rarp" && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);
+    public int GratuitousArps => Frames.Count(f => f.Gratuitous && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);
+
+    /// <summary>For a stream workload: the connection was kept and data flowed again after the migration ended.</summary>
+    public bool? StreamKept => During.ConnectionKept is not { } kept ? null
+        : kept && During.Points.Any(p => (p.Time - Migration.StartedAt).TotalSeconds - During.IntervalSeconds >= Migration.EndedAfterSeconds && p.Value > 0);
+
+    /// <summary>The workload's series on the migration timeline (end of each interval, seconds after migrate).</summary>
+    public List<(double T, double Value)> Timeline(WorkloadRun run) =>
+        run.Points.Select(p => ((p.Time - Migration.StartedAt).TotalSeconds, p.Value)).ToList();
+}
+
+/// <summary>
+/// Runs a <see cref="ScenarioPlan"/> on a running lab guest. Between migrations the guest keeps
+/// running on whichever QEMU won; each migration goes to the next generation (mig-0 → mig-1 …),
+/// on a tap of its own with the same MAC. Raw outputs go to <paramref name="rawDirectory"/>.
+/// </summary>
+public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile, string hostKeyFile, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null)
+{
+    private const int FirstPort = 49152;
+    private readonly GuestLauncher _launcher = new(lab, privateKeyFile, hostKeyFile);
+    private string Netns => lab.NetworkNamespace;
+
+    /// <param name="running">The spec the running guest was started with (its Name is the running generation).</param>
+    public List<MigrationRun> Run(ScenarioPlan plan, GuestSpec running, CancellationToken cancel)
+    {
+        var runs = new List<MigrationRun>();
+        var current = running;
+        GuestIdentity.SetCurrent(lab, current.Name);
+        foreach (var workload in plan.Workloads)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var index = runs.Count + 1;
+            var baseline = workload == "idle" ? null : Baseline(plan, workload, current, cancel);
+            var run = MigrateUnderLoad(plan, index, workload, current, baseline, cancel);
+            runs.Add(run);
+            current = SpecFor(current, run.Migration.CurrentGuest, null);
+            if (!_launcher.IsRunning(current.Name))
+            {
+                Log($"{plan.Scenario}: the guest ({current.Name}) is no longer running; the scenario's remaining workloads are not measured.");
+                break;
+            }
+        }
+        return runs;
+    }
+
+    /// <summary>The spec of another generation of the same guest: same everything, its own name, tap and serial log.</summary>
+    public static GuestSpec SpecFor(GuestSpec template, string name, string? incoming) => template with
+    {
+        Name = name,
+        Nics = template.Nics.Select(n => n with { Tap = GuestTaskBase.TapName(name) }).ToList(),
+        SerialLog = Path.Combine(Path.GetDirectoryName(template.SerialLog) ?? ".", name + ".serial.log"),
+        Incoming = incoming,
+    };
+
+    private WorkloadRun Baseline(ScenarioPlan plan, string workload, GuestSpec guest, CancellationToken cancel)
+    {
+        Log($"{plan.Scenario}: {workload} baseline ({plan.BaselineDuration.TotalSeconds:0.#} s, no migration)");
+        using var ssh = Connect(guest);
+        // The same observers as during the migration (ping, capture), so the migration is the only difference.
+        using var ping = PingProbe.Start(Netns, guest.Address, plan.PingInterval);
+        using var capture = AnnounceCapture.Start(Netns, Path.Combine(ScenarioRaw(plan.Scenario), $"baseline-{workload}-announce.pcap"), cancel);
+        var load = workloads.Create(workload);
+        var context = new WorkloadContext(Netns, guest.Address, ssh);
+        load.Start(context, cancel);
+        cancel.WaitHandle.WaitOne(plan.BaselineDuration);
+        cancel.ThrowIfCancellationRequested();
+        var run = load.Stop(context, cancel);
+        WriteRaw(plan.Scenario, $"baseline-{workload}.txt", run.RawOutput);
+        return run;
+    }
+
+    private MigrationRun MigrateUnderLoad(ScenarioPlan plan, int index, string workload, GuestSpec source, WorkloadRun? baseline, CancellationToken cancel)
+    {
+        var destinationName = GuestIdentity.Next(source.Name);
+        var destination = SpecFor(source, destinationName, string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{FirstPort + index}"));
+        var sourceTap = source.Nics[0].Tap;
+        var destinationTap = destination.Nics[0].Tap;
+        var mac = source.Nics[0].Mac;
+        var network = new LabNetwork(lab);
+        network.DeleteTap(destinationTap);
+        network.AddTap(destinationTap);
+
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"m{index}-{workload}");
+        Log($"{plan.Scenario}: migration {index} ({source.Name} → {destinationName}, {plan.Settings.Describe()}) under {workload}");
+        var ssh = Connect(source);
+        try
+        {
+            var pattern = GuestIntegrity.WritePattern(ssh, cancel);
+            using var ping = PingProbe.Start(Netns, source.Address, plan.PingInterval);
+            using var capture = AnnounceCapture.Start(Netns, Path.Combine(ScenarioRaw(plan.Scenario), prefix + "-announce.pcap"), cancel);
+            var load = workloads.Create(workload);
+            load.Start(new WorkloadContext(Netns, source.Address, ssh), cancel);
+            cancel.WaitHandle.WaitOne(plan.Lead);
+            cancel.ThrowIfCancellationRequested();
+
+            var fdbBefore = BridgeFdb.Show(Netns);
+            var result = new MigrationRunner(lab, _launcher).Run(source.Name, destination, plan.Settings, cancel, plan.Fault);
+            var fdbAfter = BridgeFdb.Show(Netns);
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"{plan.Scenario}: migration {index} {result.Outcome} after {result.EndedAfterSeconds:0.00} s{(result.DowntimeMs is { } d ? $", downtime {d:0} ms" : "")}{(result.FailureReason is { } r ? $" ({r})" : "")}"));
+            cancel.WaitHandle.WaitOne(plan.Tail);
+            cancel.ThrowIfCancellationRequested();
+
+            // The orchestrator's SSH session was opened before the migration: does it still work?
+            var current = SpecFor(source, result.CurrentGuest, null);
+            var sshKept = Answers(ssh);
+            GuestSsh? live = ssh;
+            if (!sshKept)
+            {
+                ssh.Dispose();
+                // A guest whose QEMU is gone (a guest panic ends QEMU: -no-reboot, panic=-1) is not waited for.
+                live = _launcher.IsRunning(current.Name) ? TryConnect(current) : null;
+                if (live is not null) ssh = live;
+            }
+            var during = live is null
+                ? load.Abandon($"the guest did not answer SSH after the migration, so {workload} could not be stopped or read")
+                : load.Stop(new WorkloadContext(Netns, source.Address, live), cancel);
+            var pings = ping.Stop(result.StartedAt);
+            var frames = capture.Stop(result.StartedAt);
+            network.DeleteTap(result.Completed ? sourceTap : destinationTap);
+
+            var integrityProblems = during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
+            var integrity = GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems,
+                SerialLog(current.SerialLog), cancel);
+            var run = new MigrationRun(plan.Scenario, index, workload, mac, sourceTap, destinationTap, baseline, during, result, pings, frames,
+                BridgeFdb.PortOf(fdbBefore, mac), BridgeFdb.PortOf(fdbAfter, mac), sshKept, integrity,
+                baseline is null || during.Points.Count == 0 ? null
+                    : Disruption.Compute(baseline.Points.Select(p => p.Value).ToList(), Timeline(during, result), during.IntervalSeconds, result.EndedAfterSeconds));
+            WriteRawFiles(plan.Scenario, prefix, run, fdbBefore, fdbAfter, ping.RawOutput);
+            return run;
+        }
+        finally
+        {
+            ssh.Dispose();
+        }
+    }
+
+    private static string SerialLog(string path)
+    {
+        try { return File.Exists(path) ? File.ReadAllText(path) : ""; }
+        catch (IOException) { return ""; }
+    }
+
+    private static List<(double T, double Value)> Timeline(WorkloadRun run, MigrationResult result) =>
+        run.Points.Select(p => ((p.Time - result.StartedAt).TotalSeconds, p.Value)).ToList();
+
+    private GuestSsh Connect(GuestSpec guest) =>
+        TryConnect(guest) ?? throw new LabException(LabCodes.GuestBoot, $"The guest '{guest.Name}' does not answer SSH at {guest.Address}.",
+            $"see its serial log {guest.SerialLog}.");
+
+    private GuestSsh? TryConnect(GuestSpec guest)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try { return GuestSsh.Connect(Netns, guest.Address, privateKeyFile, hostKeyFile, TimeSpan.FromSeconds(20)); }
+            catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }
+            catch (Exception) { Thread.Sleep(1000); }
+        }
+        return null;
+    }
+
+    private static bool Answers(GuestSsh ssh)
+    {
+        try { return ssh.Run("true", TimeSpan.FromSeconds(20)).ExitCode == 0; }
+        catch (Exception) { return false; }
+    }
+
+    private string ScenarioRaw(string scenario) => Path.Combine(rawDirectory, scenario);
+
+    private void WriteRaw(string scenario, string name, string content) => AtomicFile.WriteAllText(Path.Combine(ScenarioRaw(scenario), name), content);
+
+    private void WriteRawFiles(string scenario, string prefix, MigrationRun run, string fdbBefore, string fdbAfter, string pingOutput)
+    {
+        WriteRaw(scenario, prefix + "-workload.txt", run.During.RawOutput);
+        WriteRaw(scenario, prefix + "-ping.txt", pingOutput);
+        WriteRaw(scenario, prefix + "-fdb-before.txt", fdbBefore);
+        WriteRaw(scenario, prefix + "-fdb-after.txt", fdbAfter);
+        WriteRaw(scenario, prefix + "-dmesg-after.txt", run.Integrity.KernelLog);
+        WriteRaw(scenario, prefix + "-migration.json", TimelineJson(run.Migration));
+    }
+
+    /// <summary>The migration's query-migrate samples and QMP events as JSON (the raw timeline).</summary>
+    public static string TimelineJson(MigrationResult r) =>
+        JsonSerializer.Serialize(new
+        {
+            source = r.Source,
+            destination = r.Destination,
+            outcome = r.Outcome,
+            reason = r.FailureReason,
+            started_at = r.StartedAt,
+            parameters = r.Parameters,
+            total_time_ms = r.TotalTimeMs,
+            downtime_ms = r.DowntimeMs,
+            setup_time_ms = r.SetupTimeMs,
+            transferred_bytes = r.TransferredBytes,
+            samples = r.Samples,
+            events = r.Events,
+            last_active_query_migrate = Raw(r.LastActiveReplyJson),
+            final_query_migrate = Raw(r.FinalReplyJson),
+        }, new JsonSerializerOptions { WriteIndented = true });
+
+    private static JsonElement? Raw(string json) => json.Length == 0 ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    private void Log(string message) => log?.Invoke(message);
+}

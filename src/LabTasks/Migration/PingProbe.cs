@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace VirtLab.Migration;
+
+public sealed record PingReply(int Seq, DateTimeOffset Time, double RttMs);
+
+/// <summary>A pause between two consecutive replies, longer than a few intervals (seconds on the migration timeline).</summary>
+public sealed record PingGap(double StartT, double EndT, double Milliseconds, int MissingReplies);
+
+/// <summary>
+/// What the ping stream saw: replies (seconds on the migration timeline), losses, the longest
+/// silence between two replies anywhere, and the silences longer than three intervals.
+/// </summary>
+public sealed record PingAnalysis(int Sent, int Received, int Lost, double? MaxGapMs, double? MaxGapAtT, double IntervalMs, IReadOnlyList<PingGap> Gaps, IReadOnlyList<double> ReplyTimes)
+{
+    public static readonly PingAnalysis Empty = new(0, 0, 0, null, null, 0, [], []);
+
+    /// <summary>
+    /// The silence between the last reply before <paramref name="t"/> and the first one after it,
+    /// in ms: at the switch-over (the source's STOP) this is the network-observed downtime.
+    /// </summary>
+    public double? SilenceAround(double t)
+    {
+        var before = ReplyTimes.Where(r => r <= t).DefaultIfEmpty(double.NaN).Max();
+        var after = ReplyTimes.Where(r => r > t).DefaultIfEmpty(double.NaN).Min();
+        return double.IsNaN(before) || double.IsNaN(after) ? null : (after - before) * 1000;
+    }
+}
+
+/// <summary>
+/// busybox ping from the lab namespace to the guest at a fixed interval (20 ms by default;
+/// busybox 1.35 accepts fractional -i). Replies are stamped as their lines arrive.
+/// </summary>
+public sealed partial class PingProbe : IDisposable
+{
+    private readonly LabProcess _process;
+    private readonly TimeSpan _interval;
+
+    private PingProbe(LabProcess process, TimeSpan interval)
+    {
+        _process = process;
+        _interval = interval;
+    }
+
+    public static PingProbe Start(string netns, IPAddress guest, TimeSpan interval)
+    {
+        if (interval < TimeSpan.FromMilliseconds(10) || interval > TimeSpan.FromSeconds(10))
+            throw new ArgumentOutOfRangeException(nameof(interval), "ping interval must be 10 ms – 10 s");
+        var seconds = interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        return new PingProbe(LabProcess.Start(netns, "busybox", ["ping", "-i", seconds, guest.ToString()]), interval);
+    }
+
+    /// <summary>Stops the pings and analyses them on the timeline that starts at <paramref name="origin"/>.</summary>
+    public PingAnalysis Stop(DateTimeOffset origin)
+    {
+        _process.Stop();
+        return Analyse(Parse(_process.Lines), origin, _interval);
+    }
+
+    public string RawOutput => _process.Output;
+
+    public void Dispose() => _process.Dispose();
+
+    [GeneratedRegex(@"bytes from [0-9.]+: seq=(?<seq>[0-9]+) ttl=[0-9]+ time=(?<rtt>[0-9.]+) ms", RegexOptions.CultureInvariant)]
+    private static partial Regex ReplyLine();
+
+    public static List<PingReply> Parse(IEnumerable<TimedLine> lines) =>
+        lines.Select(l => (l, m: ReplyLine().Match(l.Text))).Where(x => x.m.Success)
+            .Select(x => new PingReply(int.Parse(x.m.Groups["seq"].Value, CultureInfo.InvariantCulture), x.l.Time,
+                double.Parse(x.m.Groups["rtt"].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+
+    public static PingAnalysis Analyse(IReadOnlyList<PingReply> replies, DateTimeOffset origin, TimeSpan interval)
+    {
+        if (replies.Count == 0) return PingAnalysis.Empty with { IntervalMs = interval.TotalMilliseconds };
+        var distinct = replies.GroupBy(r => r.Seq).Select(g => g.First()).OrderBy(r => r.Seq).ToList();
+        var sent = distinct[^1].Seq + 1;
+        var gaps = new List<PingGap>();
+        double? maxGap = null, maxAt = null;
+        var byTime = replies.OrderBy(r => r.Time).ToList();
+        for (var i = 1; i < byTime.Count; i++)
+        {
+            var ms = (byTime[i].Time - byTime[i - 1].Time).TotalMilliseconds;
+            var startT = (byTime[i - 1].Time - origin).TotalSeconds;
+            if (maxGap is null || ms > maxGap) { maxGap = ms; maxAt = startT; }
+            if (ms > 3 * interval.TotalMilliseconds)
+                gaps.Add(new PingGap(startT, (byTime[i].Time - origin).TotalSeconds, ms, Math.Max(0, byTime[i].Seq - byTime[i - 1].Seq - 1)));
+        }
+        return new PingAnalysis(sent, distinct.Count, sent - distinct.Count, maxGap, maxAt, interval.TotalMilliseconds, gaps,
+            byTime.Select(r => (r.Time - origin).TotalSeconds).ToList());
+    }
+}

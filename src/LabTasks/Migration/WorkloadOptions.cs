@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using VirtLab.Util;
+
+namespace VirtLab.Migration;
+
+/// <summary>The sizes of the workloads, from lab.yaml (sysbench and migration.dirtyMemory of the profile).</summary>
+public sealed partial record WorkloadOptions(
+    int SysbenchThreads = 1,
+    int CpuMaxPrime = 20000,
+    string MemoryBlockSize = "8K",
+    int DirtyWorkers = 1,
+    int DirtySizeMiB = 64,
+    string DirtyMethod = "flip",
+    double IperfIntervalSeconds = 0.5,
+    int IperfPort = 5201)
+{
+    public static readonly string[] Names = ["iperf", "sysbench-cpu", "sysbench-memory", "dirty-memory", "idle"];
+
+    public IMigrationWorkload Create(string name) => name switch
+    {
+        "iperf" => new IperfStreamWorkload(IperfIntervalSeconds, IperfPort),
+        "sysbench-cpu" => SysbenchSeriesWorkload.Cpu(CpuMaxPrime, SysbenchThreads),
+        "sysbench-memory" => SysbenchSeriesWorkload.Memory(MemoryBlockSize, SysbenchThreads),
+        "dirty-memory" => new DirtyMemoryWorkload(DirtyWorkers, DirtySizeMiB, DirtyMethod),
+        "idle" => new IdleWorkload(),
+        _ => throw new LabException(LabCodes.ConfigBadValue, $"'{name}' is not a migration workload.", $"use one of {string.Join(", ", Names)}."),
+    };
+
+    internal static string Int(int value, int min, int max, string what) =>
+        value >= min && value <= max ? value.ToString(CultureInfo.InvariantCulture)
+        : throw new LabException(LabCodes.ConfigBadValue, $"{what} {value.ToString(CultureInfo.InvariantCulture)} is out of range.", $"use {min}–{max}.");
+
+    internal static string Size(string size, string what) =>
+        SizePattern().IsMatch(size) ? size
+        : throw new LabException(LabCodes.ConfigBadValue, $"{what} '{size}' is not a size.", "write digits with an optional K, M or G suffix, e.g. 8K.");
+
+    internal static string Word(string word, string what) =>
+        WordPattern().IsMatch(word) ? word
+        : throw new LabException(LabCodes.ConfigBadValue, $"{what} '{word}' is not a plain name.", "use lowercase letters, digits and '-'.");
+
+    [GeneratedRegex(@"\A[1-9][0-9]{0,9}[KMG]?\z")]
+    private static partial Regex SizePattern();
+
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,31}\z")]
+    private static partial Regex WordPattern();
+}
+
+/// <summary>No load: the migration of an idle guest (bench, ping and announce evidence only).</summary>
+public sealed class IdleWorkload : IMigrationWorkload
+{
+    public string Name => "idle";
+    public void Start(WorkloadContext context, CancellationToken cancel) { }
+    public WorkloadRun Stop(WorkloadContext context, CancellationToken cancel) => new("idle", "", "", 0, [], null, "", []);
+    public WorkloadRun Abandon(string reason) => new("idle", "", "", 0, [], null, "", [reason]);
+}

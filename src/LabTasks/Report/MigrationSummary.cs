@@ -1,0 +1,138 @@
+using System.Globalization;
+using VirtLab.Migration;
+using VirtLab.Records;
+
+namespace VirtLab.Report;
+
+/// <summary>One migration: how it ended, QEMU's figures and the network-observed ones (question D's timing, F's downtime).</summary>
+public sealed record MigrationRow(
+    string Scenario,
+    int Index,
+    string Workload,
+    string Settings,
+    string Outcome,
+    string? Reason,
+    double? ElapsedSeconds,
+    double? TotalTimeMs,
+    double? DowntimeMs,
+    double? SetupTimeMs,
+    double? NetworkDowntimeMs,
+    double? PingMaxGapMs,
+    double? PingLost,
+    double? PingSent,
+    double? RamSentMib,
+    double? DirtySyncCount,
+    double? CpuThrottleMax,
+    double? PostcopyStartedAt,
+    double? FaultInjectedAt,
+    string Integrity,
+    string RemainingSparkline,
+    string ThrottleSparkline);
+
+/// <summary>Question F's evidence for one migration: where the MAC went, the announce frames, which sessions survived.</summary>
+public sealed record EvidenceRow(string Scenario, int Index, string Workload, string Outcome, bool? FdbMoved, string FdbBefore, string FdbAfter,
+    double? RarpFrames, double? GarpFrames, bool? SshKept, bool? StreamKept);
+
+/// <summary>A workload across a migration, relative to its own baseline (PerfKit's disruption shape).</summary>
+public sealed record WorkloadRow(
+    string Scenario,
+    int Index,
+    string Workload,
+    string Metric,
+    string Unit,
+    string Outcome,
+    double? Baseline,
+    double? During,
+    double? DuringOverBaseline,
+    double? AfterOverBaseline,
+    double? SecondsBelow90,
+    double? SecondsBelow50,
+    double? SecondsAtZero,
+    double? TotalLoss,
+    double? LatencyMaxBaseline,
+    double? LatencyMaxDuring,
+    string Sparkline,
+    string SeriesStart,
+    string SeriesEnd);
+
+/// <summary>
+/// The model behind live-migration's summary.md, built from the records alone: one row per
+/// migration (scenario × workload), the network evidence, and each workload's disruption.
+/// </summary>
+public sealed record MigrationSummary(string Experiment, string Profile, DateTime Generated,
+    IReadOnlyList<MigrationRow> Migrations, IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<WorkloadRow> Workloads,
+    IReadOnlyList<string> IntegrityFailures, IReadOnlyDictionary<string, string> Environment, string PingIntervalMs)
+{
+    public bool HasDirtyMemory => Workloads.Any(w => w.Workload == "dirty-memory");
+
+    /// <summary>Migration records carry labels.scenario and labels.kind (see MigrationRecords).</summary>
+    public static bool IsMigration(IReadOnlyList<Record> records) =>
+        records.Count > 0 && records.All(r => r.Label("scenario") is not null && r.Label("kind") is not null);
+
+    public static MigrationSummary From(string experiment, string profile, IReadOnlyList<Record> records)
+    {
+        var migrations = new List<MigrationRow>();
+        var evidence = new List<EvidenceRow>();
+        var workloads = new List<WorkloadRow>();
+        foreach (var run in records.GroupBy(r => (Scenario: r.Label("scenario")!, Index: int.Parse(r.Label("migration") ?? "0", CultureInfo.InvariantCulture))))
+        {
+            var list = run.ToList();
+            var first = list[0];
+            double? Fig(string metric) => list.FirstOrDefault(r => r.Metric == metric && r.Label("kind") is MigrationRecords.KindMigration or MigrationRecords.KindWorkload && r.Label("phase") is null)?.Value;
+            bool? Flag(string metric) => Fig(metric) is { } v ? v > 0.5 : null;
+            var outcome = first.Label("outcome") ?? "";
+            var workload = first.Label("workload") ?? "";
+            migrations.Add(new MigrationRow(run.Key.Scenario, run.Key.Index, workload, first.Label("settings") ?? "", outcome, first.Label("reason"),
+                Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_downtime"), Fig("migration_setup_time"), Fig("network_downtime"),
+                Fig("ping_max_gap"), Fig("ping_lost"), Fig("ping_sent"), Fig("migration_ram_transferred"), Fig("migration_dirty_sync_count"),
+                Fig("migration_cpu_throttle_max"), Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), first.Label("integrity") ?? "",
+                Sparkline(Series(list, "migration", "ram_remaining")), Sparkline(Series(list, "migration", "cpu_throttle"), 100)));
+            var fdb = list.FirstOrDefault(r => r.Metric == "fdb_moved");
+            evidence.Add(new EvidenceRow(run.Key.Scenario, run.Key.Index, workload, outcome, Flag("fdb_moved"),
+                fdb?.Label("fdb_before") ?? "", fdb?.Label("fdb_after") ?? "", Fig("announce_rarp_frames"),
+                Fig("announce_garp_frames"), Flag("ssh_session_kept"), Flag("stream_kept")));
+
+            var rates = list.Where(r => r.Metric == "workload_rate").ToList();
+            if (rates.Count == 0) continue;
+            var during = rates.FirstOrDefault(r => r.Label("phase") == "migration");
+            var baseline = rates.FirstOrDefault(r => r.Label("phase") == "baseline");
+            var series = Series(list, "workload", during?.Label("workload_metric") ?? "", "migration");
+            workloads.Add(new WorkloadRow(run.Key.Scenario, run.Key.Index, workload, during?.Label("workload_metric") ?? "", during?.Unit ?? "", outcome,
+                baseline?.Value, during?.Value, Fig("during_over_baseline"), Fig("after_over_baseline"), Fig("seconds_below_90pct"),
+                Fig("seconds_below_50pct"), Fig("seconds_at_zero"), Fig("total_loss"),
+                list.FirstOrDefault(r => r.Metric == "workload_latency_max" && r.Label("phase") == "baseline")?.Value,
+                list.FirstOrDefault(r => r.Metric == "workload_latency_max" && r.Label("phase") == "migration")?.Value, Sparkline(series),
+                series.Count > 0 ? T(series[0].T) : "", series.Count > 0 ? T(series[^1].T) : ""));
+        }
+        var failures = migrations.Where(m => m.Integrity != "verified")
+            .Select(m => $"{m.Scenario} migration {m.Index} ({m.Workload}): integrity {m.Integrity}").ToList();
+        var environment = new SortedDictionary<string, string>();
+        foreach (var key in new[] { "host_fingerprint", "qemu_version", "accel", "nic", "guest_kernel", "guest_kernel_args", "guest_memory_mib", "guest_vcpus" })
+        {
+            var value = records.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+            if (value is not null) environment[key] = value;
+        }
+        var pingInterval = records.Select(r => r.Label("ping_interval_ms")).FirstOrDefault(v => v is not null) ?? "?";
+        return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval);
+    }
+
+    private static List<(double T, double Value)> Series(IEnumerable<Record> records, string series, string metric, string? phase = null) =>
+        records.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == series && r.Metric == metric
+                           && (phase is null || r.Label("phase") == phase) && r.Value is not null)
+            .Select(r => (double.Parse(r.Label("t") ?? "0", CultureInfo.InvariantCulture), r.Value!.Value)).OrderBy(p => p.Item1).ToList();
+
+    private static readonly char[] Blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+    /// <summary>A series as a line of block characters, scaled to its maximum (or to <paramref name="max"/>), at most 60 wide.</summary>
+    public static string Sparkline(IReadOnlyList<(double T, double Value)> series, double? max = null)
+    {
+        if (series.Count == 0) return "";
+        var step = Math.Max(1, (int)Math.Ceiling(series.Count / 60.0));
+        var values = series.Chunk(step).Select(c => c.Average(p => p.Value)).ToList();
+        var top = max ?? values.Max();
+        if (top <= 0) return new string(Blocks[0], values.Count);
+        return new string(values.Select(v => Blocks[Math.Clamp((int)Math.Round(v / top * (Blocks.Length - 1)), 0, Blocks.Length - 1)]).ToArray());
+    }
+
+    private static string T(double t) => t.ToString("0.0", CultureInfo.InvariantCulture);
+}

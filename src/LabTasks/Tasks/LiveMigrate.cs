@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Build.Framework;
+using VirtLab.Lab;
+using VirtLab.Migration;
+using VirtLab.Qemu;
+using VirtLab.Records;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// Runs one live-migration scenario (a cell) on a guest BootGuest started: for each of the
+/// scenario's workloads a baseline without migration, then the workload across a migration to a
+/// new QEMU on the same bridge, with ping, announce capture, FDB, SSH and stream evidence and an
+/// integrity check of the guest afterwards. Writes the cell's records atomically; a guest that
+/// fails its integrity check is LAB0044 and its records are kept aside (raw/), never as a result.
+/// </summary>
+public sealed class LiveMigrate : GuestTaskBase
+{
+    /// <summary>The guest BootGuest started (e.g. mig-0); migrations go to mig-1, mig-2 …</summary>
+    [Required] public string Guest { get; set; } = "";
+    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
+    [Required] public ITaskItem Cell { get; set; } = null!;
+    [Required] public string Experiment { get; set; } = "";
+    [Required] public string HostFingerprint { get; set; } = "";
+    public string Profile { get; set; } = "default";
+    public string ImageManifest { get; set; } = "";
+
+    public int DeadlineSeconds { get; set; } = 60;
+    public int SampleMilliseconds { get; set; } = 250;
+    public int PingIntervalMilliseconds { get; set; } = 20;
+    public int IperfIntervalMilliseconds { get; set; } = 500;
+    public int BaselineSeconds { get; set; } = 10;
+    public int LeadSeconds { get; set; } = 3;
+    public int TailSeconds { get; set; } = 5;
+    public int DirtyWorkers { get; set; } = 1;
+    public int DirtySizeMiB { get; set; } = 64;
+    public string DirtyMethod { get; set; } = "write64";
+    public int SysbenchThreads { get; set; } = 1;
+    public int CpuMaxPrime { get; set; } = 20000;
+    public string MemoryBlockSize { get; set; } = "8K";
+    /// <summary>Keep the records of a guest that failed its integrity check (labels.integrity = failed) and warn instead of failing.</summary>
+    public bool AllowIntegrityFailure { get; set; }
+
+    [Output] public string CurrentGuest { get; private set; } = "";
+
+    protected override void Run()
+    {
+        // SSH sessions and the namespace forwarder keep thread-pool threads busy; a starved pool
+        // would delay everything else by the pool's thread-injection pauses.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
+
+        var scenario = Cell.ItemSpec.Length > 0 && Cell.GetMetadata("Scenario") is { Length: > 0 } s ? s : Path.GetFileNameWithoutExtension(Cell.ItemSpec);
+        var plan = Plan(scenario);
+        if (!KernelArguments.Split(' ').Contains("pti=on"))
+            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on; QEMU 7.2 under TCG corrupts busy guests migrated that way.",
+                null);
+
+        var lab = new LabState(Namespace);
+        var resultFile = Cell.GetMetadata("ResultFile");
+        var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+        var runner = new MigrationScenarioRunner(lab, PrivateKeyFile, HostKeyFile, Workloads(), rawDirectory,
+            message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
+        var runs = runner.Run(plan, RunningSpec(), Cancellation);
+        CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : Guest;
+
+        var labels = BaseLabels();
+        var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
+        var failed = runs.Where(r => !r.Integrity.Passed).ToList();
+        foreach (var run in runs.Where(r => r.Integrity.Passed))
+            Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+                $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
+        if (failed.Count == 0)
+        {
+            RecordFile.Write(resultFile, records);
+            return;
+        }
+
+        var aside = Path.Combine(rawDirectory, scenario + ".integrity-failed.ndjson");
+        RecordFile.Write(AllowIntegrityFailure ? resultFile : aside, records);
+        foreach (var run in failed)
+        {
+            var message = $"Scenario '{scenario}', migration {run.Index} ({run.Workload}, {run.Migration.Source} → {run.Migration.Destination}, {run.Migration.Outcome}): "
+                          + $"GUEST INTEGRITY CHECK FAILED — {string.Join("; ", run.Integrity.Findings.Take(5))}. Its measurements are not valid.";
+            if (AllowIntegrityFailure)
+                LogLabWarning(LabCodes.IntegrityFailed, message + " They are kept with labels.integrity = \"failed\" because AllowIntegrityFailure is true.");
+            else
+                LogLabError(new LabException(LabCodes.IntegrityFailed, message + $" Records kept aside in {aside}.",
+                    "boot migrated guests with pti=on under TCG (VirtLab does), read the guest's dmesg in raw/, and build again; -p:AllowIntegrityFailure=true keeps such records with labels.integrity = \"failed\"."));
+        }
+    }
+
+    private ScenarioPlan Plan(string scenario)
+    {
+        // A scenario may need longer than the profile's deadline to show its effect (auto-converge throttles step by step).
+        var deadline = Cell.GetMetadata("DeadlineSeconds") is { Length: > 0 } d
+            ? int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600 ? seconds
+                : throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': DeadlineSeconds '{d}' is not 1–3600.", "give whole seconds, or leave it empty for lab.yaml's migration.deadlineSeconds.")
+            : DeadlineSeconds;
+        var settings = MigrationSettings.Parse(scenario, Cell.GetMetadata("Capabilities"), Cell.GetMetadata("DowntimeLimitMs"), Cell.GetMetadata("MaxBandwidthMiB"),
+            Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds));
+        var workloads = Cell.GetMetadata("Workloads").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (workloads.Count == 0) workloads.Add("idle");
+        foreach (var w in workloads)
+            if (!WorkloadOptions.Names.Contains(w))
+                throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': '{w}' is not a workload.", $"use any of {string.Join(", ", WorkloadOptions.Names)} in Workloads.");
+        MigrationFault? fault = Cell.GetMetadata("Fault") switch
+        {
+            "" => null,
+            "kill-destination" => new MigrationFault(TimeSpan.FromSeconds(double.TryParse(Cell.GetMetadata("FaultAfterSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var after) && after is > 0 and < 3600 ? after : 2)),
+            var other => throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': fault '{other}' is not one VirtLab injects.", "use Fault=\"kill-destination\" (with FaultAfterSeconds) or leave it empty."),
+        };
+        return new ScenarioPlan(scenario, workloads, settings, fault, TimeSpan.FromSeconds(BaselineSeconds), TimeSpan.FromSeconds(LeadSeconds),
+            TimeSpan.FromSeconds(TailSeconds), TimeSpan.FromMilliseconds(PingIntervalMilliseconds));
+    }
+
+    private WorkloadOptions Workloads() => new(SysbenchThreads, CpuMaxPrime, MemoryBlockSize, DirtyWorkers, DirtySizeMiB, DirtyMethod,
+        IperfIntervalMilliseconds / 1000.0);
+
+    /// <summary>The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).</summary>
+    private GuestSpec RunningSpec() => new(Guest, "tcg", MemoryMiB, Vcpus, Kernel, Initramfs,
+        IPAddress.Parse(GuestAddress), PrefixLength, IPAddress.Parse(HostAddress),
+        [new GuestNic(NicModel, TapName(Guest), QemuCommandLine.Mac(1, 0))], SerialLog,
+        KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private SortedDictionary<string, string> BaseLabels()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var labels = new SortedDictionary<string, string>
+        {
+            ["experiment"] = Experiment,
+            ["profile"] = Profile,
+            ["host_fingerprint"] = HostFingerprint,
+            ["accel"] = "tcg",
+            ["nic"] = NicModel,
+            ["qemu_version"] = QemuVersion.Installed(),
+            ["guest_memory_mib"] = MemoryMiB.ToString(inv),
+            ["guest_vcpus"] = Vcpus.ToString(inv),
+            ["guest_kernel_args"] = KernelArguments,
+            ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
+        };
+        if (File.Exists(ImageManifest)) labels["guest_kernel"] = VirtLab.Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+        return labels;
+    }
+}

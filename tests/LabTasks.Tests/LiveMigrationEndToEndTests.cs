@@ -1,0 +1,84 @@
+using VirtLab.Migration;
+using VirtLab.Records;
+using VirtLab.Util;
+
+namespace VirtLab.Tests;
+
+/// <summary>
+/// Builds experiments/live-migration.proj with the quick profile in a copy of the tree: real TCG
+/// guests migrated between QEMU processes in the lab namespace while iperf3, sysbench and
+/// stress-ng run in them (about two and a half minutes).
+/// </summary>
+[Collection(EndToEnd.Collection)]
+public sealed class LiveMigrationEndToEndTests
+{
+    private const string Project = "experiments/live-migration.proj";
+
+    [Fact]
+    public void Quick_build_keeps_the_stream_across_migrations_verifies_the_guest_and_writes_records()
+    {
+        using var copy = new RepoCopy();
+        var rootRoutes = RootRoutes();
+        ProcessResult first;
+        int pid;
+        // QEMU 7.2 under TCG has corrupted a pti=on guest after a long auto-converge migration (about 1 in 9
+        // here; tests/fixtures/migration/guest-console-panic-after-migration.txt). That guest's records are
+        // kept, labelled, instead of failing the build, so this test does not fail on QEMU's defect; the
+        // strict path (LAB0044) is MigrationRunnerTests' business.
+        using (var build = copy.StartBuild(Project, "-p:Profile=quick", "-p:AllowIntegrityFailure=true"))
+        {
+            pid = build.Pid;
+            first = build.WaitForExit(TimeSpan.FromMinutes(10));
+        }
+        Assert.True(first.Succeeded, first.StandardOutput);
+        EndToEnd.AssertLabGone($"virtlab-live-migration-{pid}", copy.Root);
+        Assert.Equal(rootRoutes, RootRoutes());
+
+        var results = Path.Combine(copy.Root, "results", "live-migration-quick");
+        var records = RecordFile.Read(Path.Combine(results, "records.ndjson"));
+        Assert.All(records, r => Assert.Equal("live-migration", r.Label("experiment")));
+        Assert.All(records.Where(r => r.Label("scenario") != "dirty-auto-converge"), r => Assert.Equal("verified", r.Label("integrity")));
+        Assert.All(records, r => Assert.Equal("pti=on", r.Label("guest_kernel_args")));
+        double Figure(string scenario, string migration, string metric) =>
+            records.Single(r => r.Label("scenario") == scenario && r.Label("migration") == migration && r.Metric == metric && r.Label("kind") == "migration").Value!.Value;
+
+        // Question D as the homework asked it: each workload across a default migration, against its baseline.
+        foreach (var (index, workload) in new[] { ("1", "iperf"), ("2", "sysbench-cpu"), ("3", "sysbench-memory") })
+        {
+            var outcome = records.First(r => r.Label("scenario") == "homework" && r.Label("migration") == index).Label("outcome");
+            Assert.Equal(MigrationOutcome.Completed, outcome);
+            // QEMU reports whole milliseconds: a stop-and-copy of a few pages can take "0".
+            Assert.InRange(Figure("homework", index, "migration_downtime"), 0, 2000);
+            Assert.InRange(Figure("homework", index, "network_downtime"), 1, 5000);
+            Assert.Equal(1, Figure("homework", index, "fdb_moved"));
+            Assert.Equal(1, Figure("homework", index, "ssh_session_kept"));
+            Assert.Equal(1, Figure("homework", index, "integrity_ok"));
+            Assert.True(Figure("homework", index, "announce_rarp_frames") >= 1);
+            Assert.Contains(records, r => r.Label("scenario") == "homework" && r.Label("workload") == workload && r.Metric == "workload_rate" && r.Label("phase") == "baseline" && r.Value > 0);
+            Assert.Contains(records, r => r.Label("scenario") == "homework" && r.Label("workload") == workload && r.Label("kind") == "series" && r.Label("phase") == "migration");
+            Assert.Contains(records, r => r.Label("scenario") == "homework" && r.Label("workload") == workload && r.Metric == "total_loss");
+        }
+        Assert.Equal(1, Figure("homework", "1", "stream_kept"));
+
+        // The dirty-memory load: QEMU's defaults never catch up with it; auto-converge throttles the guest until they do.
+        Assert.Contains(records, r => r.Label("scenario") == "dirty-default" && r.Label("outcome") == MigrationOutcome.DidNotConverge);
+        Assert.Equal("tap-mig-0", records.Single(r => r.Label("scenario") == "dirty-default" && r.Metric == "fdb_moved").Label("fdb_after"));
+        Assert.Contains(records, r => r.Label("scenario") == "dirty-auto-converge" && r.Label("outcome") == MigrationOutcome.Completed);
+        Assert.True(Figure("dirty-auto-converge", "1", "migration_cpu_throttle_max") >= 20);
+        Assert.Contains(records, r => r.Label("series") == "migration" && r.Metric == "ram_remaining" && r.Label("t") is not null);
+
+        var summary = File.ReadAllText(Path.Combine(results, "summary.md"));
+        Assert.Contains("| homework | 1 | iperf | QEMU defaults | **completed** |", summary);
+        Assert.Contains("| dirty-default | 1 | dirty-memory | QEMU defaults | **did-not-converge** |", summary);
+        Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-announce.pcap")));
+        Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-migration.json")));
+
+        var second = copy.Build(TimeSpan.FromMinutes(3), Project, "-p:Profile=quick", "-p:AllowIntegrityFailure=true");
+        Assert.True(second.Succeeded, second.StandardOutput);
+        Assert.DoesNotContain("answered SSH", second.StandardOutput);
+        Assert.DoesNotContain("migration 1", second.StandardOutput);
+    }
+
+    private static string RootRoutes() =>
+        ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["route", "show", "table", "all"], TimeSpan.FromSeconds(10)).StandardOutput;
+}
