@@ -172,4 +172,5 @@ public sealed record MigrationSection(
     string MeasureCommand,
     IReadOnlyList<MetricRow> Rows,
     IReadOnlyList<MetricRow> NetworkEvidence,
-    IReadOnlyList<UnavailableRow> Unavailable);
+    IReadOnlyList<UnavailableRow> Unavailable,
+    string? SummaryTables = null);
