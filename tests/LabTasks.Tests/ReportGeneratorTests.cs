@@ -218,7 +218,9 @@ public class ReportGeneratorTests
         using var ws = new ReportWorkspace();
         var output = RenderAll(ws);
 
-        Assert.Equal(["b-cpu", "b-memory", "c-throughput"], output.Charts.Select(c => c.Id));
+        Assert.Equal(["b-cpu", "b-memory", "c-throughput", "d-migration-time", "d-migration-downtime"], output.Charts.Select(c => c.Id));
+        // The fixture's dirty-default migration did not converge: its slot is drawn, labelled, with no bar.
+        Assert.Contains("did-not-converge", output.Charts.Single(c => c.Id == "d-migration-time").Svg);
         foreach (var chart in output.Charts)
         {
             var file = Path.Combine(ws.Root, "results", "charts", chart.FileName);

@@ -20,6 +20,11 @@ public static class ReportCharts
             charts.Add(Sysbench("b-memory", memory, model.B, fileSuffix, model.Profile, "sysbench memory: transfer rate (higher is better)", 0));
         if (model.C.Rows.Count > 0 || model.C.Imported.Count > 0)
             charts.Add(Iperf(model.C, fileSuffix, model.Profile));
+        if (model.Migration.Migrations is { Count: > 0 } migrations)
+        {
+            charts.Add(MigrationTime(migrations, fileSuffix, model.Profile));
+            charts.Add(MigrationDowntime(migrations, fileSuffix, model.Profile));
+        }
         return charts;
     }
 
@@ -54,6 +59,36 @@ public static class ReportCharts
         var spec = new SvgBarChartSpec("c-throughput", title, "Gbit/s", series, groups, 2, footnote);
         var caption = $"{title} (Gbit/s, higher is better); median of the repeats with min–max whiskers.";
         return new ReportChart("c-throughput", "c-throughput" + fileSuffix + ".svg", title, caption, SvgBarChart.Render(spec));
+    }
+
+    /// <summary>The scenario matrix, part 1: how long each migration took; one that did not finish is a hatched slot.</summary>
+    public static ReportChart MigrationTime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    {
+        const string id = "d-migration-time", title = "Live migration: total time per scenario";
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}", [m.TotalMs is { } total
+            ? new SvgBar("QEMU total time", total / 1000, Tooltip: $"{m.Scenario}: {Fmt(total / 1000)} s ({m.Outcome})")
+            : new SvgBar("QEMU total time", null, Note: m.Outcome, Tooltip: $"{m.Scenario}: {m.Outcome} after {Fmt(m.ElapsedSeconds)} s")])).ToList();
+        var spec = new SvgBarChartSpec(id, title, "s", [new SvgSeries("QEMU total time", MeasuredColor)], groups, 1,
+            $"One migration per bar. Hatched: did not complete (deadline or failure). Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title} (s, lower is better); hatched slots did not converge or failed.", SvgBarChart.Render(spec));
+    }
+
+    /// <summary>The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw.</summary>
+    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    {
+        const string id = "d-migration-downtime", title = "Live migration: downtime, QEMU's vs the network's";
+        SvgSeries qemu = new("QEMU downtime", SvgBarChart.Palette[0]), network = new("network downtime (ping gap)", SvgBarChart.Palette[1]);
+        // One outcome label per slot pair is enough; two would overlap.
+        SvgBar Bar(SvgSeries s, double? ms, MigrationFigure m, bool label) => ms is { } v
+            ? new SvgBar(s.Name, v, Tooltip: $"{m.Scenario}: {s.Name} {Fmt(v)} ms")
+            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Scenario}: {m.Outcome}");
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}",
+            [Bar(qemu, m.QemuDowntimeMs, m, label: true), Bar(network, m.NetworkDowntimeMs, m, label: false)])).ToList();
+        var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
+            $"Network downtime: longest gap between replies to a 20 ms ping. Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
     }
 
     private static SvgBar Bar(string series, AccelRow r) => r.Status == "measured"
