@@ -5,6 +5,30 @@ namespace VirtLab.Tasks;
 /// <summary>The labels every record of a measurement cell carries.</summary>
 internal static class CellLabels
 {
+    private static readonly Dictionary<string, string> KernelVersions = new();
+
+    /// <summary>
+    /// The guest's size and kernel. The kernel version is read from the image manifest once per
+    /// task run, not once per record set.
+    /// </summary>
+    public static void AddGuest(SortedDictionary<string, string> labels, int memoryMiB, int vcpus, string imageManifest)
+    {
+        labels["guest_memory_mib"] = memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        labels["guest_vcpus"] = vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (GuestKernel(imageManifest) is { } kernel) labels["guest_kernel"] = kernel;
+    }
+
+    public static string? GuestKernel(string imageManifest)
+    {
+        if (!File.Exists(imageManifest)) return null;
+        lock (KernelVersions)
+        {
+            if (!KernelVersions.TryGetValue(imageManifest, out var version))
+                KernelVersions[imageManifest] = version = Guest.GuestImageBuilder.Load(Path.GetDirectoryName(imageManifest)!).KernelVersion;
+            return version;
+        }
+    }
+
     public static SortedDictionary<string, string> For(ITaskItem cell, string experiment, string profile, string hostFingerprint) => new()
     {
         ["experiment"] = experiment,

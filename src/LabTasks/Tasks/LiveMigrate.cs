@@ -141,7 +141,7 @@ public sealed class LiveMigrate : GuestTaskBase
             ["guest_kernel_args"] = KernelArguments,
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
-        if (File.Exists(ImageManifest)) labels["guest_kernel"] = VirtLab.Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+        if (CellLabels.GuestKernel(ImageManifest) is { } kernel) labels["guest_kernel"] = kernel;
         return labels;
     }
 }

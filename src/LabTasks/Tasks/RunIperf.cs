@@ -184,9 +184,7 @@ public sealed class RunIperf : LabTask
         labels["qemu_version"] = QemuVersion.Installed();
         if (nic != "loopback")
         {
-            labels["guest_memory_mib"] = GuestMemoryMiB.ToString(CultureInfo.InvariantCulture);
-            labels["guest_vcpus"] = GuestVcpus.ToString(CultureInfo.InvariantCulture);
-            if (File.Exists(ImageManifest)) labels["guest_kernel"] = Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+            CellLabels.AddGuest(labels, GuestMemoryMiB, GuestVcpus, ImageManifest);
         }
         return labels;
     }

@@ -87,9 +87,7 @@ public sealed class RunSysbench : LabTask
         labels["raw"] = Path.GetFileName(rawFile);
         if (Accel != "host")
         {
-            labels["guest_memory_mib"] = GuestMemoryMiB.ToString(CultureInfo.InvariantCulture);
-            labels["guest_vcpus"] = GuestVcpus.ToString(CultureInfo.InvariantCulture);
-            if (File.Exists(ImageManifest)) labels["guest_kernel"] = Guest.GuestImageBuilder.Load(Path.GetDirectoryName(ImageManifest)!).KernelVersion;
+            CellLabels.AddGuest(labels, GuestMemoryMiB, GuestVcpus, ImageManifest);
         }
         if (cell.GetMetadata("Workload") == "cpu")
         {
