@@ -8,7 +8,7 @@ public sealed record ReportChart(string Id, string FileName, string Title, strin
 /// <summary>The report's charts, built from the question models (never from anything else).</summary>
 public static class ReportCharts
 {
-    private const string MeasuredColor = "#3b6ea8";
+    internal const string MeasuredColor = "#3b6ea8";
     private const string ImportedColor = "#8c6d46";
 
     public static List<ReportChart> Build(ReportModel model, string fileSuffix)
@@ -20,11 +20,7 @@ public static class ReportCharts
             charts.Add(Sysbench("b-memory", memory, model.B, fileSuffix, model.Profile, "sysbench memory: transfer rate (higher is better)", 0));
         if (model.C.Rows.Count > 0 || model.C.Imported.Count > 0)
             charts.Add(Iperf(model.C, fileSuffix, model.Profile));
-        if (model.Migration.Migrations is { Count: > 0 } migrations)
-        {
-            charts.Add(MigrationTime(migrations, fileSuffix, model.Profile));
-            charts.Add(MigrationDowntime(migrations, fileSuffix, model.Profile));
-        }
+        charts.AddRange(ReportMigrationCharts.Build(model.Migration, fileSuffix, model.Profile));
         return charts;
     }
 
@@ -61,36 +57,6 @@ public static class ReportCharts
         return new ReportChart("c-throughput", "c-throughput" + fileSuffix + ".svg", title, caption, SvgBarChart.Render(spec));
     }
 
-    /// <summary>The scenario matrix, part 1: how long each migration took; one that did not finish is a hatched slot.</summary>
-    public static ReportChart MigrationTime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
-    {
-        const string id = "d-migration-time", title = "Live migration: total time per scenario";
-        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}", [m.TotalMs is { } total
-            ? new SvgBar("QEMU total time", total / 1000, Tooltip: $"{m.Scenario}: {Fmt(total / 1000)} s ({m.Outcome})")
-            : new SvgBar("QEMU total time", null, Note: m.Outcome, Tooltip: $"{m.Scenario}: {m.Outcome} after {Fmt(m.ElapsedSeconds)} s")])).ToList();
-        var spec = new SvgBarChartSpec(id, title, "s", [new SvgSeries("QEMU total time", MeasuredColor)], groups, 1,
-            $"One migration per bar. Hatched: did not complete (deadline or failure). Profile {profile}.");
-        return new ReportChart(id, id + fileSuffix + ".svg", title,
-            $"{title} (s, lower is better); hatched slots did not converge or failed.", SvgBarChart.Render(spec));
-    }
-
-    /// <summary>The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw.</summary>
-    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
-    {
-        const string id = "d-migration-downtime", title = "Live migration: downtime, QEMU's vs the network's";
-        SvgSeries qemu = new("QEMU downtime", SvgBarChart.Palette[0]), network = new("network downtime (ping gap)", SvgBarChart.Palette[1]);
-        // One outcome label per slot pair is enough; two would overlap.
-        SvgBar Bar(SvgSeries s, double? ms, MigrationFigure m, bool label) => ms is { } v
-            ? new SvgBar(s.Name, v, Tooltip: $"{m.Scenario}: {s.Name} {Fmt(v)} ms")
-            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Scenario}: {m.Outcome}");
-        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}",
-            [Bar(qemu, m.QemuDowntimeMs, m, label: true), Bar(network, m.NetworkDowntimeMs, m, label: false)])).ToList();
-        var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
-            $"Network downtime: longest gap between replies to a 20 ms ping. Profile {profile}.");
-        return new ReportChart(id, id + fileSuffix + ".svg", title,
-            $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
-    }
-
     private static SvgBar Bar(string series, AccelRow r) => r.Status == "measured"
         ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Accel}: median {Fmt(r.Median)} {r.Unit} (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")
         : new SvgBar(series, null, Note: "unavailable", Tooltip: r.Reason);
@@ -99,5 +65,5 @@ public static class ReportCharts
         ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Nic} {r.Direction}: median {Fmt(r.Median)} Gbit/s (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")
         : new SvgBar(series, null, Note: "unavailable", Tooltip: r.Reason);
 
-    private static string Fmt(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a";
+    internal static string Fmt(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a";
 }

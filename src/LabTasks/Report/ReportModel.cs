@@ -174,7 +174,8 @@ public sealed record MigrationSection(
     IReadOnlyList<MetricRow> NetworkEvidence,
     IReadOnlyList<UnavailableRow> Unavailable,
     string? SummaryTables = null,
-    IReadOnlyList<MigrationFigure>? Migrations = null);
+    IReadOnlyList<MigrationFigure>? Migrations = null,
+    IReadOnlyList<MigrationTimeline>? Timelines = null);
 
 /// <summary>One migration's headline figures for the scenario-matrix charts (null where it did not complete).</summary>
 public sealed record MigrationFigure(string Scenario, string Workload, string Outcome, double? ElapsedSeconds, double? TotalMs, double? QemuDowntimeMs, double? NetworkDowntimeMs);

@@ -1,0 +1,85 @@
+using System.Globalization;
+using VirtLab.Migration;
+using VirtLab.Records;
+
+namespace VirtLab.Report;
+
+/// <summary>One point of a workload's series: the rate over the report interval that ended <see cref="T"/> seconds after the migrate command.</summary>
+public sealed record TimedValue(double T, double Value);
+
+/// <summary>A stretch with no ping reply: from the last reply before it, <see cref="Milliseconds"/> long.</summary>
+public sealed record PingGapSpan(double StartT, double Milliseconds, int MissingReplies)
+{
+    public double EndT => StartT + Milliseconds / 1000;
+}
+
+/// <summary>A frame the destination sent to announce the guest's new place (RARP, or a gratuitous ARP from the guest).</summary>
+public sealed record AnnounceFrame(double T, string Kind);
+
+/// <summary>
+/// One migration on its own time axis (seconds after the migrate command): when the source paused
+/// and the destination resumed, the workload's series beside its baseline, the ping gaps and the
+/// announce frames. What the D time-series and F ping-gap charts draw.
+/// </summary>
+public sealed record MigrationTimeline(
+    string Scenario,
+    int Index,
+    string Workload,
+    string Outcome,
+    double? ElapsedSeconds,
+    double? TotalTimeMs,
+    double? SourceStoppedAt,
+    double? DestinationResumedAt,
+    double? PostcopyStartedAt,
+    double? FaultInjectedAt,
+    double? QemuDowntimeMs,
+    double? NetworkDowntimeMs,
+    double? PingMaxGapMs,
+    double? PingIntervalMs,
+    string? WorkloadMetric,
+    string? WorkloadUnit,
+    double? BaselineRate,
+    IReadOnlyList<TimedValue> WorkloadSeries,
+    IReadOnlyList<PingGapSpan> PingGaps,
+    IReadOnlyList<AnnounceFrame> Announces)
+{
+    public bool Completed => Outcome == "completed" && SourceStoppedAt is not null && DestinationResumedAt is not null;
+
+    /// <summary>Where the migration window ends: QEMU's total time when it finished, the runner's elapsed time when it did not.</summary>
+    public double? WindowEnd => Completed && TotalTimeMs is { } total ? total / 1000 : ElapsedSeconds;
+
+    public string Name => Index == 1 ? Scenario : $"{Scenario} #{Index}";
+
+    public static List<MigrationTimeline> From(IReadOnlyList<Record> records) =>
+        records.Where(r => r.Label("scenario") is not null && r.Label("migration") is not null)
+            .GroupBy(r => (Scenario: r.Label("scenario")!, Index: ParseInt(r.Label("migration"))))
+            .Where(g => g.Any(r => r.Label("kind") == MigrationRecords.KindMigration))
+            .Select(g => Build(g.Key.Scenario, g.Key.Index, g.ToList()))
+            .ToList();
+
+    private static MigrationTimeline Build(string scenario, int index, List<Record> list)
+    {
+        double? Fig(string metric) => list.FirstOrDefault(r => r.Metric == metric && r.Label("kind") == MigrationRecords.KindMigration)?.Value;
+        var first = list[0];
+        var during = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "migration");
+        var baseline = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "baseline");
+        var metric = during?.Label("workload_metric");
+        var series = metric is null ? [] : list
+            .Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == "workload" && r.Label("phase") == "migration"
+                        && r.Metric == metric && r.Value is not null && r.Label("t") is not null)
+            .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
+        var gaps = list.Where(r => r.Metric == "ping_gap" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null && r.Label("t") is not null)
+            .Select(r => new PingGapSpan(ParseDouble(r.Label("t")!), r.Value!.Value, ParseInt(r.Label("missing"))))
+            .OrderBy(g => g.StartT).ToList();
+        var announces = list.Where(r => r.Metric == "announce_frame" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null)
+            .Select(r => new AnnounceFrame(r.Value!.Value, r.Label("event") ?? "frame")).OrderBy(a => a.T).ToList();
+        return new MigrationTimeline(scenario, index, first.Label("workload") ?? "", first.Label("outcome") ?? "",
+            Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_source_stopped_at"), Fig("migration_destination_resumed_at"),
+            Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), Fig("migration_downtime"), Fig("network_downtime"),
+            Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces);
+    }
+
+    private static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static int ParseInt(string? s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : 0;
+}

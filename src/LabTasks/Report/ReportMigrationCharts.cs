@@ -1,0 +1,162 @@
+using System.Globalization;
+
+namespace VirtLab.Report;
+
+/// <summary>Questions D and F's charts: the scenario matrix, the workloads across a migration, and the ping-gap timeline.</summary>
+public static class ReportMigrationCharts
+{
+    private const string MeasuredColor = ReportCharts.MeasuredColor;
+    private const string MigrationColor = "#9fbfe0", PauseColor = "#e08a2c", SwitchColor = "#b5485d", GapColor = "#c0392b";
+    private const string RarpColor = "#7a5aa6", GarpColor = "#4f9a5b", MarkColor = "#555555";
+
+    public static IEnumerable<ReportChart> Build(MigrationSection migration, string fileSuffix, string profile)
+    {
+        if (migration.Migrations is { Count: > 0 } migrations)
+        {
+            yield return MigrationTime(migrations, fileSuffix, profile);
+            yield return MigrationDowntime(migrations, fileSuffix, profile);
+        }
+        if (migration.Timelines is { Count: > 0 } timelines)
+        {
+            if (WorkloadTimeSeries(timelines, fileSuffix, profile) is { } series) yield return series;
+            if (PingGapTimeline(timelines, fileSuffix, profile) is { } gaps) yield return gaps;
+        }
+    }
+
+    /// <summary>The scenario matrix, part 1: how long each migration took; one that did not finish is a hatched slot.</summary>
+    public static ReportChart MigrationTime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    {
+        const string id = "d-migration-time", title = "Live migration: total time per scenario";
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}", [m.TotalMs is { } total
+            ? new SvgBar("QEMU total time", total / 1000, Tooltip: $"{m.Scenario}: {Fmt(total / 1000)} s ({m.Outcome})")
+            : new SvgBar("QEMU total time", null, Note: m.Outcome, Tooltip: $"{m.Scenario}: {m.Outcome} after {Fmt(m.ElapsedSeconds)} s")])).ToList();
+        var spec = new SvgBarChartSpec(id, title, "s", [new SvgSeries("QEMU total time", MeasuredColor)], groups, 1,
+            $"One migration per bar. Hatched: did not complete (deadline or failure). Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title} (s, lower is better); hatched slots did not converge or failed.", SvgBarChart.Render(spec));
+    }
+
+    /// <summary>The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw.</summary>
+    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    {
+        const string id = "d-migration-downtime", title = "Live migration: downtime, QEMU's vs the network's";
+        SvgSeries qemu = new("QEMU downtime", SvgBarChart.Palette[0]), network = new("network downtime (ping gap)", SvgBarChart.Palette[1]);
+        // One outcome label per slot pair is enough; two would overlap.
+        SvgBar Bar(SvgSeries s, double? ms, MigrationFigure m, bool label) => ms is { } v
+            ? new SvgBar(s.Name, v, Tooltip: $"{m.Scenario}: {s.Name} {Fmt(v)} ms")
+            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Scenario}: {m.Outcome}");
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}",
+            [Bar(qemu, m.QemuDowntimeMs, m, label: true), Bar(network, m.NetworkDowntimeMs, m, label: false)])).ToList();
+        var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
+            $"Network downtime: longest gap between replies to a 20 ms ping. Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
+    }
+
+    /// <summary>
+    /// Question D over time: each workload's rate per report interval through its migration, beside
+    /// its baseline, with the migration shaded and the pause marked. Null when no workload has a series.
+    /// </summary>
+    public static ReportChart? WorkloadTimeSeries(IReadOnlyList<MigrationTimeline> timelines, string fileSuffix, string profile)
+    {
+        const string id = "d-timeseries", title = "Workloads through a live migration";
+        var panels = timelines.Where(t => t.WorkloadSeries.Count > 0).Select(Panel).ToList();
+        if (panels.Count == 0) return null;
+        var spec = new SvgTimeSeriesSpec(id, title, "seconds after the migrate command (before 0: the workload already running)", panels,
+            $"Each step is one report interval of the workload in the guest. Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title}: each workload's rate per interval while its guest migrates, the dashed line its median in a separate baseline run; "
+            + "blue: migration in progress, orange: guest paused (source STOP → destination RESUME), red line: switch-over.",
+            SvgTimeSeriesChart.Render(spec));
+    }
+
+    private static SvgPanel Panel(MigrationTimeline t)
+    {
+        var bands = new List<SvgBand>();
+        if (t.WindowEnd is { } end)
+            bands.Add(new SvgBand("migration in progress", 0, end, MigrationColor, 0.35,
+                $"{t.Name}: migrate command at 0 s, {t.Outcome} at {Fmt(end)} s"));
+        if (t.SourceStoppedAt is { } stopped && t.DestinationResumedAt is { } resumed)
+            bands.Add(new SvgBand("guest paused", stopped, resumed, PauseColor, 0.75,
+                $"{t.Name}: source stopped at {Fmt(stopped, 3)} s, destination resumed at {Fmt(resumed, 3)} s ({Fmt((resumed - stopped) * 1000, 0)} ms)"));
+        var marks = new List<SvgMark>();
+        if (t.SourceStoppedAt is { } s && t.Completed)
+            marks.Add(new SvgMark("switch-over", s, SwitchColor, $"{t.Name}: switch-over (source STOP) at {Fmt(s, 3)} s"));
+        if (t.PostcopyStartedAt is { } p)
+            marks.Add(new SvgMark("post-copy started", p, MarkColor, $"{t.Name}: migrate-start-postcopy at {Fmt(p, 3)} s"));
+        if (t.FaultInjectedAt is { } f)
+            marks.Add(new SvgMark("destination killed", f, MarkColor, $"{t.Name}: destination QEMU killed at {Fmt(f, 3)} s"));
+        var unit = t.WorkloadUnit ?? "";
+        return new SvgPanel($"{t.Name} · {t.Workload}: {t.WorkloadMetric} ({t.Outcome})", unit,
+            new SvgStepSeries("during the migration run", MeasuredColor, t.WorkloadSeries), t.BaselineRate, bands, marks,
+            unit.Contains("Gbit", StringComparison.Ordinal) ? 2 : 0);
+    }
+
+    /// <summary>
+    /// The F axis at most, in ms around the switch-over: a gap reaching into it from earlier is clipped
+    /// and labelled with its length, one wholly before it is counted beside the lane, so short pauses stay readable.
+    /// </summary>
+    public const double AxisBeforeMs = 250, AxisAfterMs = 1500;
+
+    /// <summary>
+    /// Question F over time: every migration aligned on its switch-over (0 = the source's STOP),
+    /// the guest's pause, the ping gaps seen from the bridge and the announce frames after it.
+    /// Migrations without a switch-over get a lane that says why.
+    /// </summary>
+    public static ReportChart? PingGapTimeline(IReadOnlyList<MigrationTimeline> timelines, string fileSuffix, string profile)
+    {
+        const string id = "f-ping-gaps", title = "Around the switch-over: pause, ping gaps and announcements";
+        if (timelines.Count == 0) return null;
+        var lanes = new List<SvgLane>();
+        double xMin = -50, xMax = 200;
+        foreach (var t in timelines)
+        {
+            if (!t.Completed)
+            {
+                var why = t.FaultInjectedAt is { } killed ? $": destination killed at {Fmt(killed)} s" : $" after {Fmt(t.ElapsedSeconds)} s";
+                lanes.Add(new SvgLane([t.Name, t.Workload, $"longest ping gap {Fmt(t.PingMaxGapMs, 0)} ms"], [], [],
+                    $"{t.Outcome}{why}: no switch-over, the guest stayed on the source"));
+                continue;
+            }
+            var stop = t.SourceStoppedAt!.Value;
+            double Ms(double seconds) => (seconds - stop) * 1000;
+            var spans = new List<SvgLaneSpan>
+            {
+                new(0, 0, Ms(t.DestinationResumedAt!.Value), PauseColor,
+                    $"{t.Name}: guest paused {Fmt(Ms(t.DestinationResumedAt!.Value), 0)} ms (QEMU reports {Fmt(t.QemuDowntimeMs, 0)} ms downtime)"),
+            };
+            var near = t.PingGaps.Where(g => Ms(g.EndT) >= -AxisBeforeMs && Ms(g.StartT) <= AxisAfterMs).ToList();
+            spans.AddRange(near.Select(g => new SvgLaneSpan(1, Ms(g.StartT), Ms(g.EndT), GapColor,
+                $"{t.Name}: no ping reply for {Fmt(g.Milliseconds, 0)} ms from {Fmt(Ms(g.StartT), 0)} ms ({g.MissingReplies} replies missing)",
+                $"{Fmt(g.Milliseconds, 0)} ms")));
+            var ticks = t.Announces.Where(a => Ms(a.T) >= -AxisBeforeMs && Ms(a.T) <= AxisAfterMs)
+                .Select(a => new SvgLaneTick(2, Ms(a.T), a.Kind == "garp" ? GarpColor : RarpColor, $"{t.Name}: {a.Kind} at {Fmt(Ms(a.T), 0)} ms")).ToList();
+            var elsewhere = t.PingGaps.Except(near).ToList();
+            var label = new List<string> { t.Name, t.Workload, $"network {Fmt(t.NetworkDowntimeMs, 0)} ms · QEMU {Fmt(t.QemuDowntimeMs, 0)} ms" };
+            if (elsewhere.Count > 0)
+                label.Add($"+{elsewhere.Count} other gap{(elsewhere.Count == 1 ? "" : "s")}, ≤ {Fmt(elsewhere.Max(g => g.Milliseconds), 0)} ms");
+            lanes.Add(new SvgLane(label, spans, ticks));
+            foreach (var x in spans.SelectMany(sp => new[] { sp.From, sp.To }).Concat(ticks.Select(k => k.X)))
+            {
+                xMin = Math.Min(xMin, x);
+                xMax = Math.Max(xMax, x);
+            }
+        }
+        var legend = new List<SvgLegendItem>
+        {
+            new("guest paused (source STOP → destination RESUME)", PauseColor),
+            new("no ping reply (gap > 3 intervals)", GapColor),
+            new("RARP from QEMU", RarpColor, IsTick: true),
+            new("gratuitous ARP from the guest", GarpColor, IsTick: true),
+        };
+        var spec = new SvgTimelineSpec(id, title, "milliseconds after the source paused the guest (the switch-over)",
+            Math.Max(xMin, -AxisBeforeMs), Math.Min(xMax, AxisAfterMs),
+            ["paused", "ping gap", "announce"], lanes, legend, $"Ping every {Fmt(timelines.Select(t => t.PingIntervalMs).FirstOrDefault(i => i is not null), 0)} ms from the lab bridge; frames captured on br0. Profile {profile}.");
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title}, one lane per migration, aligned on the moment the source paused the guest: "
+            + "how long the guest was paused, how long a pinging peer heard nothing, and when the destination announced the guest's MAC.",
+            SvgTimelineChart.Render(spec));
+    }
+
+    private static string Fmt(double? v, int decimals = 2) => v?.ToString("F" + decimals, CultureInfo.InvariantCulture) ?? "n/a";
+}

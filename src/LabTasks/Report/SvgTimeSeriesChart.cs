@@ -1,0 +1,190 @@
+using System.Globalization;
+
+namespace VirtLab.Report;
+
+/// <summary>A rate reported per interval: each point is the value over the interval that ended at its T, drawn as a step.</summary>
+public sealed record SvgStepSeries(string Name, string Color, IReadOnlyList<TimedValue> Points);
+
+/// <summary>A stretch of the time axis shaded across a panel (the migration, the pause).</summary>
+public sealed record SvgBand(string Name, double From, double To, string Color, double Opacity, string Tooltip);
+
+/// <summary>An instant drawn as a vertical line across a panel (switch-over, fault, post-copy start).</summary>
+public sealed record SvgMark(string Name, double X, string Color, string Tooltip);
+
+/// <summary>One workload's panel: its series, the baseline it is compared with, and the shaded windows.</summary>
+public sealed record SvgPanel(
+    string Title,
+    string YAxisLabel,
+    SvgStepSeries Series,
+    double? Baseline,
+    IReadOnlyList<SvgBand> Bands,
+    IReadOnlyList<SvgMark> Marks,
+    int ValueDecimals = 2);
+
+public sealed record SvgTimeSeriesSpec(
+    string Id,
+    string Title,
+    string XAxisLabel,
+    IReadOnlyList<SvgPanel> Panels,
+    string? Footnote = null,
+    double Width = 680,
+    double PanelHeight = 130);
+
+/// <summary>
+/// Panels stacked on one shared time axis, each with its own y axis: a step line per interval,
+/// the baseline as a dashed line, bands and marks behind the data. SVG without script.
+/// </summary>
+public static class SvgTimeSeriesChart
+{
+    public const string BaselineName = "baseline (median, separate run)";
+    private const double Left = 78, Right = 20, Top = 46, PanelGap = 34, LegendRow = 18;
+    private const string Axis = "#333333", Grid = "#dddddd", Muted = "#666666";
+
+    /// <summary>Panels, then the x-axis labels, then the legend (wrapped to the width), then the footnote.</summary>
+    public static double Height(SvgTimeSeriesSpec spec) => PanelsBottom(spec) + 56 + LegendRows(spec) * LegendRow + (spec.Footnote is null ? 0 : 22);
+
+    private static double PanelsBottom(SvgTimeSeriesSpec spec) => Top + spec.Panels.Count * (spec.PanelHeight + PanelGap) - PanelGap;
+
+    public static string Render(SvgTimeSeriesSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var height = Height(spec);
+        var svg = new SvgDocument(spec.Width, height, spec.Title);
+        var plotWidth = spec.Width - Left - Right;
+        var (xMin, xMax, xTicks) = SvgScale.Axis(XExtent(spec, p => p.Min()), XExtent(spec, p => p.Max()), 10);
+        double X(double t) => Left + (t - xMin) / (xMax - xMin) * plotWidth;
+
+        svg.Element("rect", ("width", spec.Width), ("height", height), ("fill", "#ffffff"));
+        svg.Text("text", spec.Title, ("x", spec.Width / 2), ("y", 24), ("text-anchor", "middle"), ("font-size", 15), ("font-weight", "bold"), ("fill", Axis));
+        for (var i = 0; i < spec.Panels.Count; i++)
+        {
+            var top = Top + i * (spec.PanelHeight + PanelGap);
+            DrawPanel(svg, spec.Panels[i], top, spec.PanelHeight, plotWidth, X, xTicks, labelTicks: i == spec.Panels.Count - 1, xMin, xMax);
+        }
+        var axisY = PanelsBottom(spec);
+        svg.Text("text", spec.XAxisLabel, ("x", Left + plotWidth / 2), ("y", axisY + 36), ("text-anchor", "middle"), ("font-size", 12), ("fill", Axis));
+        DrawLegend(svg, spec, axisY + 64);
+        return svg.ToString();
+    }
+
+    /// <summary>Every time the chart must show: each series from the start of its first interval, every band and mark.</summary>
+    private static double XExtent(SvgTimeSeriesSpec spec, Func<IEnumerable<double>, double> pick)
+    {
+        var xs = spec.Panels.SelectMany(p => Steps(p.Series.Points).SelectMany(s => new[] { s.From, s.To })
+            .Concat(p.Bands.SelectMany(b => new[] { b.From, b.To })).Concat(p.Marks.Select(m => m.X))).ToList();
+        return xs.Count == 0 ? 0 : pick(xs);
+    }
+
+    /// <summary>Each point's interval: from the previous point's T (the first takes the second's width) to its own.</summary>
+    public static List<(double From, double To, double Value)> Steps(IReadOnlyList<TimedValue> points)
+    {
+        var steps = new List<(double, double, double)>();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var width = i > 0 ? points[i].T - points[i - 1].T : points.Count > 1 ? points[1].T - points[0].T : 1;
+            steps.Add((points[i].T - width, points[i].T, points[i].Value));
+        }
+        return steps;
+    }
+
+    private static void DrawPanel(SvgDocument svg, SvgPanel panel, double top, double height, double width, Func<double, double> x,
+        IReadOnlyList<double> xTicks, bool labelTicks, double xMin, double xMax)
+    {
+        var bottom = top + height;
+        var dataMax = panel.Series.Points.Select(p => p.Value).Append(panel.Baseline ?? 0).DefaultIfEmpty(0).Max();
+        var (yTop, yStep) = SvgBarChart.NiceScale(dataMax);
+        double Y(double v) => bottom - Math.Clamp(v / yTop, 0, 1) * height;
+
+        svg.Open("g", ("class", "panel"));
+        svg.Text("text", panel.Title, ("x", Left), ("y", top - 8), ("font-size", 12), ("font-weight", "bold"), ("fill", Axis));
+        foreach (var band in panel.Bands)
+        {
+            var from = x(Math.Max(band.From, xMin));
+            var to = x(Math.Min(band.To, xMax));
+            svg.WithTooltip("rect", band.Tooltip, ("x", from), ("y", top), ("width", Math.Max(1.5, to - from)), ("height", height),
+                ("fill", band.Color), ("fill-opacity", band.Opacity), ("class", "band"));
+        }
+        for (var tick = 0.0; tick <= yTop + yStep / 1000; tick += yStep)
+        {
+            var y = Y(tick);
+            svg.Element("line", ("x1", Left), ("y1", y), ("x2", Left + width), ("y2", y), ("stroke", tick == 0 ? Axis : Grid), ("stroke-width", 1));
+            svg.Text("text", SvgScale.Label(tick, yStep), ("x", Left - 6), ("y", y + 4), ("text-anchor", "end"), ("font-size", 11), ("fill", Axis));
+        }
+        var step = xTicks.Count > 1 ? xTicks[1] - xTicks[0] : 1;
+        foreach (var t in xTicks)
+        {
+            svg.Element("line", ("x1", x(t)), ("y1", bottom), ("x2", x(t)), ("y2", bottom + 4), ("stroke", Axis), ("stroke-width", 1));
+            if (labelTicks)
+                svg.Text("text", SvgScale.Label(t, step), ("x", x(t)), ("y", bottom + 17), ("text-anchor", "middle"), ("font-size", 11), ("fill", Axis));
+        }
+        svg.Element("line", ("x1", Left), ("y1", top), ("x2", Left), ("y2", bottom), ("stroke", Axis), ("stroke-width", 1));
+        var cy = top + height / 2;
+        svg.Text("text", panel.YAxisLabel, ("x", 18), ("y", cy), ("text-anchor", "middle"), ("font-size", 12), ("fill", Axis),
+            ("transform", $"rotate(-90 18 {SvgDocument.Num(cy)})"));
+
+        if (panel.Baseline is { } baseline)
+            svg.WithTooltip("line", $"{BaselineName}: {Format(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
+                ("x1", Left), ("y1", Y(baseline)), ("x2", Left + width), ("y2", Y(baseline)),
+                ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4"), ("class", "baseline"));
+        var steps = Steps(panel.Series.Points);
+        if (steps.Count > 0)
+        {
+            var d = new System.Text.StringBuilder();
+            d.Append("M ").Append(SvgDocument.Num(x(steps[0].From))).Append(' ').Append(SvgDocument.Num(Y(steps[0].Value)));
+            foreach (var s in steps)
+                d.Append(" V ").Append(SvgDocument.Num(Y(s.Value))).Append(" H ").Append(SvgDocument.Num(x(s.To)));
+            var low = panel.Series.Points.MinBy(p => p.Value)!;
+            svg.WithTooltip("path", $"{panel.Series.Name}: {steps.Count} intervals, lowest {Format(low.Value, panel.ValueDecimals)} {panel.YAxisLabel} at t = {Format(low.T, 3)} s",
+                ("d", d.ToString()), ("fill", "none"), ("stroke", panel.Series.Color), ("stroke-width", 2), ("stroke-linejoin", "round"), ("class", "series"));
+        }
+        foreach (var mark in panel.Marks)
+        {
+            svg.WithTooltip("line", mark.Tooltip, ("x1", x(mark.X)), ("y1", top - 2), ("x2", x(mark.X)), ("y2", bottom),
+                ("stroke", mark.Color), ("stroke-width", 1.5), ("class", "mark"));
+        }
+        svg.Close("g");
+    }
+
+    private static void DrawLegend(SvgDocument svg, SvgTimeSeriesSpec spec, double top)
+    {
+        var x = Left;
+        var y = top;
+        foreach (var (name, swatch) in LegendItems(spec))
+        {
+            var width = ItemWidth(name);
+            if (x > Left && x + width > spec.Width - Right) { x = Left; y += LegendRow; }
+            swatch(svg, x, y);
+            svg.Text("text", name, ("x", x + 21), ("y", y), ("font-size", 11), ("fill", Axis));
+            x += width;
+        }
+        if (spec.Footnote is not null)
+            svg.Text("text", spec.Footnote, ("x", Left), ("y", y + LegendRow + 4), ("font-size", 10), ("fill", Muted));
+    }
+
+    private static double ItemWidth(string name) => 32 + 6.2 * name.Length;
+
+    private static int LegendRows(SvgTimeSeriesSpec spec)
+    {
+        var (rows, x) = (1, Left);
+        foreach (var (name, _) in LegendItems(spec))
+        {
+            if (x > Left && x + ItemWidth(name) > spec.Width - Right) { rows++; x = Left; }
+            x += ItemWidth(name);
+        }
+        return rows;
+    }
+
+    private static IEnumerable<(string Name, Action<SvgDocument, double, double> Swatch)> LegendItems(SvgTimeSeriesSpec spec)
+    {
+        foreach (var series in spec.Panels.Select(p => p.Series).DistinctBy(s => s.Name))
+            yield return (series.Name, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", series.Color), ("stroke-width", 2)));
+        if (spec.Panels.Any(p => p.Baseline is not null))
+            yield return (BaselineName, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4")));
+        foreach (var band in spec.Panels.SelectMany(p => p.Bands).DistinctBy(b => b.Name))
+            yield return (band.Name, (svg, x, y) => svg.Element("rect", ("x", x), ("y", y - 10), ("width", 16), ("height", 12), ("fill", band.Color), ("fill-opacity", Math.Max(band.Opacity, 0.35))));
+        foreach (var mark in spec.Panels.SelectMany(p => p.Marks).DistinctBy(m => m.Name))
+            yield return (mark.Name, (svg, x, y) => svg.Element("line", ("x1", x + 8), ("y1", y - 11), ("x2", x + 8), ("y2", y + 1), ("stroke", mark.Color), ("stroke-width", 2)));
+    }
+
+    private static string Format(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+}
