@@ -43,6 +43,22 @@ public sealed class MigrationParsingTests
     }
 
     [Fact]
+    public void Network_downtime_is_the_silence_spanning_the_pause_even_when_a_reply_lands_just_after_it_began()
+    {
+        // A throttled guest answered every ~100 ms; the reply stamped 0.2 ms after the source's STOP was
+        // already in flight. Seen in a real auto-converge run (replies at 21.138, 21.2364, 21.2995 s).
+        var origin = Origin;
+        var replies = new[] { 21.0382, 21.138, 21.2364, 21.2995, 21.3195 }
+            .Select((t, i) => new PingReply(i, origin.AddSeconds(t), 0.5)).ToList();
+        var a = PingProbe.Analyse(replies, origin, TimeSpan.FromMilliseconds(20));
+        const double stop = 21.236166, resume = 21.266833;
+
+        Assert.Equal(98.4, a.SilenceAround(stop)!.Value, 1); // the throttled silence before the pause
+        Assert.Equal(63.1, a.SilenceAcross(stop, resume)!.Value, 1);
+        Assert.Equal(98.4, a.SilenceAcross(stop, null)!.Value, 1);
+    }
+
+    [Fact]
     public void Iperf3_interval_lines_on_the_host_clock_without_the_interval_cut_short_at_the_stop()
     {
         var text = Fixture("iperf3-reverse-forceflush.txt").Split('\n');

@@ -41,8 +41,10 @@ public sealed record MigrationRun(
     IntegrityReport Integrity,
     Disruption? Disruption)
 {
-    /// <summary>The network-observed downtime: the ping silence across the switch-over (completed migrations only).</summary>
-    public double? NetworkDowntimeMs => Migration.Completed ? Ping.SilenceAround(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds) : null;
+    /// <summary>The network-observed downtime: the ping silence across the guest's pause (completed migrations only).</summary>
+    public double? NetworkDowntimeMs => Migration.Completed
+        ? Ping.SilenceAcross(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds, Migration.DestinationResumedAt)
+        : null;
 
     public bool FdbMoved => FdbPortBefore == SourceTap && FdbPortAfter == DestinationTap;
     public int RarpFrames => Frames.Count(f => f.Kind == "rarp" && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);

@@ -27,6 +27,15 @@ public sealed record PingAnalysis(int Sent, int Received, int Lost, double? MaxG
         var after = ReplyTimes.Where(r => r > t).DefaultIfEmpty(double.NaN).Min();
         return double.IsNaN(before) || double.IsNaN(after) ? null : (after - before) * 1000;
     }
+
+    /// <summary>
+    /// The silence that spans a pause from <paramref name="pausedAt"/> to <paramref name="resumedAt"/>,
+    /// taken around the pause's middle: a reply stamped a moment after the pause began was already on
+    /// its way, and taking the silence around the pause's start would then report the (throttled)
+    /// silence before it instead.
+    /// </summary>
+    public double? SilenceAcross(double pausedAt, double? resumedAt) =>
+        SilenceAround(resumedAt is { } resumed && resumed > pausedAt ? (pausedAt + resumed) / 2 : pausedAt);
 }
 
 /// <summary>
