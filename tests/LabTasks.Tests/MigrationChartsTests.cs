@@ -67,6 +67,29 @@ public class MigrationChartsTests
     }
 
     [Fact]
+    public void The_silence_across_the_pause_says_how_long_before_the_pause_it_began()
+    {
+        var timelines = MigrationTimeline.From(Fixture());
+        var records = Fixture();
+
+        foreach (var t in timelines.Where(t => t.Completed))
+        {
+            var gap = t.SilenceAcrossPause!;
+            // The gap the chart and table use is the one the experiment recorded as network downtime.
+            Assert.Equal(records.Single(r => r.Label("scenario") == t.Scenario && r.Label("migration") == $"{t.Index}" && r.Metric == "network_downtime").Value, gap.Milliseconds);
+            Assert.True(t.PausedMs > 0);
+            Assert.InRange(t.FirstAnnounceAfterResumeMs!.Value, 0, 100);
+        }
+        // A guest answering normally was last heard within a ping interval or so of the pause; the
+        // auto-converge guest (throttled to 99 %) had been silent for most of a second.
+        Assert.All(timelines.Where(t => t.Scenario == "homework"), t => Assert.False(t.SilenceBeganBeforePause, $"{t.Name}: {t.SilenceLeadMs} ms"));
+        var throttled = timelines.Single(t => t.Scenario == "dirty-auto-converge");
+        Assert.True(throttled.SilenceBeganBeforePause);
+        Assert.True(throttled.SilenceLeadMs > 10 * throttled.PausedMs);
+        Assert.Null(timelines.Single(t => t.Scenario == "dirty-default").SilenceAcrossPause);
+    }
+
+    [Fact]
     public void D_draws_one_panel_per_workload_series_with_baseline_migration_window_and_switch_over()
     {
         var timelines = MigrationTimeline.From(Fixture());

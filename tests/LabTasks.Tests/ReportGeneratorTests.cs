@@ -211,6 +211,13 @@ public class ReportGeneratorTests
         // D's workloads over time and F's switch-over timeline sit in their questions.
         Assert.Contains("](charts/d-timeseries-quick.svg)", d);
         Assert.Contains("](charts/f-ping-gaps-quick.svg)", f);
+        // F's switch-over table: one row per completed migration, its numbers those of the records.
+        double Figure(string workload, string metric) => records.Single(r => r.Label("workload") == workload && r.Metric == metric).Value!.Value;
+        var paused = (Figure("iperf", "migration_destination_resumed_at") - Figure("iperf", "migration_source_stopped_at")) * 1000;
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture,
+            $"| homework | iperf | {Figure("iperf", "migration_downtime"):F0} | {paused:F0} | {Figure("iperf", "network_downtime"):F0} |"), f);
+        Assert.Contains("*dirty-auto-converge (dirty-memory)*: the silence began", f);
+        Assert.DoesNotContain("*homework", f);
         Assert.Contains("| ping_lost |", f);
         Assert.DoesNotContain("| migration_ram_transferred |", f);
     }

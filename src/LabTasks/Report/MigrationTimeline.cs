@@ -25,6 +25,7 @@ public sealed record MigrationTimeline(
     string Scenario,
     int Index,
     string Workload,
+    string Settings,
     string Outcome,
     double? ElapsedSeconds,
     double? TotalTimeMs,
@@ -50,6 +51,29 @@ public sealed record MigrationTimeline(
 
     public string Name => Index == 1 ? Scenario : $"{Scenario} #{Index}";
 
+    /// <summary>How long the guest ran nowhere: the source's STOP to the destination's RESUME, in ms.</summary>
+    public double? PausedMs => Completed ? (DestinationResumedAt!.Value - SourceStoppedAt!.Value) * 1000 : null;
+
+    /// <summary>The ping gap that spans the pause's middle: what a peer heard of the switch-over.</summary>
+    public PingGapSpan? SilenceAcrossPause => Completed
+        ? PingGaps.FirstOrDefault(g => g.StartT <= (SourceStoppedAt!.Value + DestinationResumedAt!.Value) / 2 && g.EndT >= (SourceStoppedAt!.Value + DestinationResumedAt!.Value) / 2)
+        : null;
+
+    /// <summary>How long before the pause that silence began (a guest already answering late, e.g. throttled), in ms.</summary>
+    public double? SilenceLeadMs => SilenceAcrossPause is { } gap ? Math.Max(0, (SourceStoppedAt!.Value - gap.StartT) * 1000) : null;
+
+    /// <summary>The silence began well before the pause: more than three ping intervals (the gap threshold).</summary>
+    public bool SilenceBeganBeforePause => SilenceLeadMs > 3 * (PingIntervalMs ?? 20);
+
+    /// <summary>The first announce frame (RARP or gratuitous ARP) after the destination resumed, in ms after the resume.</summary>
+    public double? FirstAnnounceAfterResumeMs => Completed && Announces.FirstOrDefault(a => a.T >= DestinationResumedAt!.Value) is { } first
+        ? (first.T - DestinationResumedAt!.Value) * 1000
+        : null;
+
+    /// <summary>The ping probe's interval, the same for every migration of a run.</summary>
+    public static double? PingInterval(IEnumerable<MigrationTimeline> timelines) =>
+        timelines.Select(t => t.PingIntervalMs).FirstOrDefault(i => i is not null);
+
     public static List<MigrationTimeline> From(IReadOnlyList<Record> records) =>
         records.Where(r => r.Label("scenario") is not null && r.Label("migration") is not null)
             .GroupBy(r => (Scenario: r.Label("scenario")!, Index: ParseInt(r.Label("migration"))))
@@ -73,7 +97,7 @@ public sealed record MigrationTimeline(
             .OrderBy(g => g.StartT).ToList();
         var announces = list.Where(r => r.Metric == "announce_frame" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null)
             .Select(r => new AnnounceFrame(r.Value!.Value, r.Label("event") ?? "frame")).OrderBy(a => a.T).ToList();
-        return new MigrationTimeline(scenario, index, first.Label("workload") ?? "", first.Label("outcome") ?? "",
+        return new MigrationTimeline(scenario, index, first.Label("workload") ?? "", first.Label("settings") ?? "", first.Label("outcome") ?? "",
             Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_source_stopped_at"), Fig("migration_destination_resumed_at"),
             Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), Fig("migration_downtime"), Fig("network_downtime"),
             Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces);

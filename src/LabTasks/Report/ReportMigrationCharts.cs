@@ -151,7 +151,7 @@ public static class ReportMigrationCharts
         };
         var spec = new SvgTimelineSpec(id, title, "milliseconds after the source paused the guest (the switch-over)",
             Math.Max(xMin, -AxisBeforeMs), Math.Min(xMax, AxisAfterMs),
-            ["paused", "ping gap", "announce"], lanes, legend, $"Ping every {Fmt(timelines.Select(t => t.PingIntervalMs).FirstOrDefault(i => i is not null), 0)} ms from the lab bridge; frames captured on br0. Profile {profile}.");
+            ["paused", "ping gap", "announce"], lanes, legend, $"Ping every {Fmt(MigrationTimeline.PingInterval(timelines), 0)} ms from the lab bridge; frames captured on br0. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
             $"{title}, one lane per migration, aligned on the moment the source paused the guest: "
             + "how long the guest was paused, how long a pinging peer heard nothing, and when the destination announced the guest's MAC.",
