@@ -79,6 +79,54 @@ public sealed class LiveMigrationEndToEndTests
         Assert.DoesNotContain("migration 1", second.StandardOutput);
     }
 
+    [Fact]
+    public void Ctrl_C_mid_migration_leaves_no_QEMU_namespace_process_or_result_and_the_next_build_measures_again()
+    {
+        using var copy = new RepoCopy();
+        // Only dirty-default in the quick profile: its migration runs until the deadline, so the interrupt
+        // lands while both QEMUs, the migration stream, ping and the announce capture are all running.
+        var project = Path.Combine(copy.Root, Project);
+        var text = File.ReadAllText(project);
+        foreach (var scenario in new[] { "homework", "dirty-auto-converge" })
+            text = System.Text.RegularExpressions.Regex.Replace(text, $"(<MigrationScenario Include=\"{scenario}\"[^>]*) Quick=\"true\"", "$1");
+        File.WriteAllText(project, text);
+        var result = Path.Combine(copy.Root, "results", "live-migration-quick", "dirty-default.ndjson");
+
+        using (var build = copy.StartBuild(Project, "-p:Profile=quick"))
+        {
+            Assert.True(build.WaitForOutput("dirty-default: migration 1 (", TimeSpan.FromMinutes(5)), build.Output);
+            var lab = $"virtlab-live-migration-{build.Pid}";
+            var netns = new FileInfo($"/proc/{build.Pid}/ns/net").LinkTarget; // the root namespace's, for contrast
+            var labNamespace = NamespaceOf($"/var/run/netns/{lab}");
+            Thread.Sleep(TimeSpan.FromSeconds(2));
+            Assert.NotEqual(netns, labNamespace);
+            Assert.True(ProcessesIn(labNamespace).Count >= 3, "two QEMUs and the probes should run in the lab while it migrates");
+
+            build.SendToGroup("INT");
+            var interrupted = build.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.False(interrupted.Succeeded);
+
+            EndToEnd.AssertLabGone(lab, copy.Root);
+            Assert.Empty(ProcessesIn(labNamespace));
+        }
+        Assert.False(File.Exists(result), "an interrupted scenario must not leave its result");
+        Assert.Empty(Directory.GetFiles(Path.Combine(copy.Root, "results"), "*.tmp", SearchOption.AllDirectories));
+
+        var next = copy.Build(TimeSpan.FromMinutes(5), Project, "-p:Profile=quick");
+        Assert.True(next.Succeeded, next.StandardOutput);
+        Assert.Contains("dirty-default: migration 1 (", next.StandardOutput);
+        Assert.True(File.Exists(result));
+    }
+
+    /// <summary>The namespace a file (a /var/run/netns mount or /proc/&lt;pid&gt;/ns/net) refers to, as "net:[inode]".</summary>
+    private static string NamespaceOf(string path) =>
+        ProcessRunner.RunChecked(LabCodes.LabNetwork, "stat", ["-L", "-c", "net:[%i]", path], TimeSpan.FromSeconds(10)).StandardOutput.Trim();
+
+    private static List<string> ProcessesIn(string netns) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit))
+            .Where(p => { try { return new FileInfo($"/proc/{p}/ns/net").LinkTarget == netns; } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
+            .Select(p => p!).ToList();
+
     private static string RootRoutes() =>
         ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["route", "show", "table", "all"], TimeSpan.FromSeconds(10)).StandardOutput;
 }
