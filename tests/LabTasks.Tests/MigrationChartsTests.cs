@@ -90,6 +90,25 @@ public class MigrationChartsTests
     }
 
     [Fact]
+    public void A_silence_too_short_for_a_ping_gap_event_comes_from_the_network_downtime_figure()
+    {
+        // Records written since network_downtime carries labels.t: a 30 ms silence across the pause has
+        // no ping_gap event (those start at three intervals), but the figure says where it began.
+        var records = Fixture().Where(r => !(r.Label("workload") == "iperf" && r.Metric == "ping_gap"))
+            .Select(r => r.Label("workload") == "iperf" && r.Metric == "network_downtime"
+                ? r with { Labels = new SortedDictionary<string, string>(r.Labels.ToDictionary()) { ["t"] = "0.880" } }
+                : r).ToList();
+        var iperf = MigrationTimeline.From(records)[0];
+
+        var silence = iperf.SilenceAcrossPause!;
+        Assert.Equal(0.880, silence.StartT);
+        Assert.Equal(iperf.NetworkDowntimeMs, silence.Milliseconds);
+        Assert.Null(silence.MissingReplies);
+        var chart = XDocument.Parse(ReportMigrationCharts.PingGapTimeline([iperf], "", "quick")!.Svg);
+        Assert.Contains(WithClass(chart, "rect", "span"), s => s.Element(Svg + "title")!.Value.StartsWith("homework: no ping reply for", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void D_draws_one_panel_per_workload_series_with_baseline_migration_window_and_switch_over()
     {
         var timelines = MigrationTimeline.From(Fixture());

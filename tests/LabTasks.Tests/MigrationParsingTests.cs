@@ -54,8 +54,10 @@ public sealed class MigrationParsingTests
         const double stop = 21.236166, resume = 21.266833;
 
         Assert.Equal(98.4, a.SilenceAround(stop)!.Value, 1); // the throttled silence before the pause
-        Assert.Equal(63.1, a.SilenceAcross(stop, resume)!.Value, 1);
-        Assert.Equal(98.4, a.SilenceAcross(stop, null)!.Value, 1);
+        var across = a.SilenceAcross(stop, resume)!;
+        Assert.Equal(63.1, across.Milliseconds, 1);
+        Assert.Equal(21.2364, across.StartT, 4);
+        Assert.Equal(98.4, a.SilenceAcross(stop, null)!.Milliseconds, 1);
     }
 
     [Fact]

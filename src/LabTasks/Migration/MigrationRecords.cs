@@ -65,7 +65,9 @@ public static class MigrationRecords
         Fig("migration_fault_injected_at", m.FaultInjectedAt, "s");
         Fig("migration_source_stopped_at", m.SourceStoppedAt, "s");
         Fig("migration_destination_resumed_at", m.DestinationResumedAt, "s");
-        Fig("network_downtime", run.NetworkDowntimeMs, "ms");
+        // labels.t: where the silence began, so a report can draw it even when it is shorter than a ping_gap event.
+        if (run.NetworkSilence is { } silence)
+            Add(KindMigration, "network_downtime", silence.Milliseconds, "ms", end, ("t", T(silence.StartT)));
         Fig("ping_max_gap", run.Ping.MaxGapMs, "ms");
         Fig("ping_sent", run.Ping.Sent, "count");
         Fig("ping_lost", run.Ping.Lost, "count");

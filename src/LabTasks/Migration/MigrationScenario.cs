@@ -42,9 +42,11 @@ public sealed record MigrationRun(
     Disruption? Disruption)
 {
     /// <summary>The network-observed downtime: the ping silence across the guest's pause (completed migrations only).</summary>
-    public double? NetworkDowntimeMs => Migration.Completed
+    public PingSilence? NetworkSilence => Migration.Completed
         ? Ping.SilenceAcross(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds, Migration.DestinationResumedAt)
         : null;
+
+    public double? NetworkDowntimeMs => NetworkSilence?.Milliseconds;
 
     public bool FdbMoved => FdbPortBefore == SourceTap && FdbPortAfter == DestinationTap;
     public int RarpFrames => Frames.Count(f => f.Kind == "rarp" && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);

@@ -7,8 +7,8 @@ namespace VirtLab.Report;
 /// <summary>One point of a workload's series: the rate over the report interval that ended <see cref="T"/> seconds after the migrate command.</summary>
 public sealed record TimedValue(double T, double Value);
 
-/// <summary>A stretch with no ping reply: from the last reply before it, <see cref="Milliseconds"/> long.</summary>
-public sealed record PingGapSpan(double StartT, double Milliseconds, int MissingReplies)
+/// <summary>A stretch with no ping reply: from the last reply before it, <see cref="Milliseconds"/> long (missing replies: null where not recorded).</summary>
+public sealed record PingGapSpan(double StartT, double Milliseconds, int? MissingReplies)
 {
     public double EndT => StartT + Milliseconds / 1000;
 }
@@ -35,6 +35,7 @@ public sealed record MigrationTimeline(
     double? FaultInjectedAt,
     double? QemuDowntimeMs,
     double? NetworkDowntimeMs,
+    double? NetworkSilenceStartT,
     double? PingMaxGapMs,
     double? PingIntervalMs,
     string? WorkloadMetric,
@@ -54,10 +55,21 @@ public sealed record MigrationTimeline(
     /// <summary>How long the guest ran nowhere: the source's STOP to the destination's RESUME, in ms.</summary>
     public double? PausedMs => Completed ? (DestinationResumedAt!.Value - SourceStoppedAt!.Value) * 1000 : null;
 
-    /// <summary>The ping gap that spans the pause's middle: what a peer heard of the switch-over.</summary>
-    public PingGapSpan? SilenceAcrossPause => Completed
-        ? PingGaps.FirstOrDefault(g => g.StartT <= (SourceStoppedAt!.Value + DestinationResumedAt!.Value) / 2 && g.EndT >= (SourceStoppedAt!.Value + DestinationResumedAt!.Value) / 2)
-        : null;
+    /// <summary>
+    /// The silence that spans the pause's middle: what a peer heard of the switch-over. The ping_gap
+    /// event when there is one (it counts the missing replies), else the network_downtime figure's own
+    /// span (records since it carries labels.t; a silence under three intervals has no event).
+    /// </summary>
+    public PingGapSpan? SilenceAcrossPause
+    {
+        get
+        {
+            if (!Completed) return null;
+            var middle = (SourceStoppedAt!.Value + DestinationResumedAt!.Value) / 2;
+            return PingGaps.FirstOrDefault(g => g.StartT <= middle && g.EndT >= middle)
+                ?? (NetworkSilenceStartT is { } start && NetworkDowntimeMs is { } ms ? new PingGapSpan(start, ms, null) : null);
+        }
+    }
 
     /// <summary>How long before the pause that silence began (a guest already answering late, e.g. throttled), in ms.</summary>
     public double? SilenceLeadMs => SilenceAcrossPause is { } gap ? Math.Max(0, (SourceStoppedAt!.Value - gap.StartT) * 1000) : null;
@@ -83,7 +95,8 @@ public sealed record MigrationTimeline(
 
     private static MigrationTimeline Build(string scenario, int index, List<Record> list)
     {
-        double? Fig(string metric) => list.FirstOrDefault(r => r.Metric == metric && r.Label("kind") == MigrationRecords.KindMigration)?.Value;
+        Record? FigRecord(string metric) => list.FirstOrDefault(r => r.Metric == metric && r.Label("kind") == MigrationRecords.KindMigration);
+        double? Fig(string metric) => FigRecord(metric)?.Value;
         var first = list[0];
         var during = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "migration");
         var baseline = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "baseline");
@@ -100,6 +113,7 @@ public sealed record MigrationTimeline(
         return new MigrationTimeline(scenario, index, first.Label("workload") ?? "", first.Label("settings") ?? "", first.Label("outcome") ?? "",
             Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_source_stopped_at"), Fig("migration_destination_resumed_at"),
             Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), Fig("migration_downtime"), Fig("network_downtime"),
+            FigRecord("network_downtime")?.Label("t") is { } silenceStart ? ParseDouble(silenceStart) : null,
             Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces);
     }
 

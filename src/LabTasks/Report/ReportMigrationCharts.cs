@@ -126,8 +126,11 @@ public static class ReportMigrationCharts
                     $"{t.Name}: guest paused {Fmt(Ms(t.DestinationResumedAt!.Value), 0)} ms (QEMU reports {Fmt(t.QemuDowntimeMs, 0)} ms downtime)"),
             };
             var near = t.PingGaps.Where(g => Ms(g.EndT) >= -AxisBeforeMs && Ms(g.StartT) <= AxisAfterMs).ToList();
-            spans.AddRange(near.Select(g => new SvgLaneSpan(1, Ms(g.StartT), Ms(g.EndT), GapColor,
-                $"{t.Name}: no ping reply for {Fmt(g.Milliseconds, 0)} ms from {Fmt(Ms(g.StartT), 0)} ms ({g.MissingReplies} replies missing)",
+            // The silence across the pause is drawn even when it was too short to be a ping_gap event.
+            var drawn = t.SilenceAcrossPause is { } silence && !near.Contains(silence) ? [.. near, silence] : near;
+            spans.AddRange(drawn.Select(g => new SvgLaneSpan(1, Ms(g.StartT), Ms(g.EndT), GapColor,
+                $"{t.Name}: no ping reply for {Fmt(g.Milliseconds, 0)} ms from {Fmt(Ms(g.StartT), 0)} ms"
+                + (g.MissingReplies is { } missing ? $" ({missing} replies missing)" : ""),
                 $"{Fmt(g.Milliseconds, 0)} ms")));
             var ticks = t.Announces.Where(a => Ms(a.T) >= -AxisBeforeMs && Ms(a.T) <= AxisAfterMs)
                 .Select(a => new SvgLaneTick(2, Ms(a.T), a.Kind == "garp" ? GarpColor : RarpColor, $"{t.Name}: {a.Kind} at {Fmt(Ms(a.T), 0)} ms")).ToList();
