@@ -29,39 +29,15 @@ cpu_events=2000
 # What RunSysbench runs for these values (SysbenchCommand.Cpu, sysbench 1.0 syntax); keep in step.
 sysbench_cmd="sysbench cpu --cpu-max-prime=$cpu_max_prime --events=$cpu_events --time=0 --threads=1 run"
 
-ns=vlbench-$$
-tmp=
+bench_name=kvm-vs-tcg
+. "$root/bench/lib.sh"
+require_root
 
-die() { echo "kvm-vs-tcg bench: $*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "run as root (it creates a network namespace and starts QEMU)."
-command -v dotnet >/dev/null || die "dotnet is not on PATH."
-
-# ---------------------------------------------------------------------------------------------
-# Cleanup: the by-hand guest and namespace. The pipeline's own labs are torn down by the builds
-# (and by their watchdogs if a build dies).
-# ---------------------------------------------------------------------------------------------
-stop_hand_guest() {
-    local pidfile=$tmp/qemu.pid pid i
-    [ -n "$tmp" ] && [ -s "$pidfile" ] || return 0
-    pid=$(cat "$pidfile")
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^qemu-system'; then
-        kill "$pid" 2>/dev/null || true
-        for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-}
-
+# The pipeline's own labs are torn down by the builds (and by their watchdogs if a build dies).
 cleanup() {
-    local status=$? pid
+    local status=$?
     trap - EXIT INT TERM
-    stop_hand_guest
-    if [ -e "/var/run/netns/$ns" ]; then
-        for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns del "$ns"
-    fi
-    [ -n "$tmp" ] && rm -rf "$tmp"
+    remove_hand_lab
     [ "$status" = 0 ] || echo "kvm-vs-tcg bench: stopped (status $status); logs in $work" >&2
     exit "$status"
 }
@@ -69,51 +45,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-tmp=$(mktemp -d /tmp/vlbench.XXXXXX)
+bench_tmp=$(mktemp -d /tmp/vlbench.XXXXXX)
 rm -rf "$work"
 mkdir -p "$work"
 
-# ---------------------------------------------------------------------------------------------
-# Small helpers
-# ---------------------------------------------------------------------------------------------
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-
-# Runs a command with its output appended to a log; prints its wall time in seconds.
-timed() {
-    local log=$1 start end
-    shift
-    start=$(now)
-    "$@" >>"$log" 2>&1 || die "'$*' failed; see $log"
-    end=$(now)
-    elapsed "$start" "$end"
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-minimum() { printf '%s\n' "$@" | sort -g | head -n1; }
-maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
-at_most() { awk -v v="$1" -v g="$2" 'BEGIN { exit !(v <= g) }' && echo ok || echo "not ok"; }
 events_per_second() {
     local v
     v=$(awk '/events per second:/ { print $4 }' "$1")
     [ -n "$v" ] || die "no 'events per second' in $1"
     echo "$v"
-}
-env_value() { sed -n "s/^$1=//p" "$2"; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-# (max - min) / median in percent: how much a set of repeats disagrees with itself.
-spread() { awk -v lo="$(minimum "$@")" -v hi="$(maximum "$@")" -v m="$(median "$@")" 'BEGIN { printf "%.1f", (hi - lo) / m * 100 }'; }
-
-# On 2 cores, someone else's guest skews every figure. Called between rounds, when none of ours runs.
-foreign_qemu=0
-note_foreign_qemu() {
-    local n
-    n=$(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^qemu-system/' | wc -l)
-    if [ "$n" -gt "$foreign_qemu" ]; then
-        echo "   WARNING: $n QEMU process(es) not started by this bench are running; figures will be noisy"
-        foreign_qemu=$n
-    fi
 }
 
 load_start=$(loadavg)
@@ -126,9 +66,9 @@ echo "== 1/3 no-op rebuild: warm build of experiments/kvm-vs-tcg.proj (quick pro
 warm=$(timed "$work/warm.log" dotnet build "$experiment" -p:Profile=quick)
 echo "   warm build took $warm s"
 
-mkdir -p "$tmp/empty"
-echo '<Project><Target Name="Restore"/><Target Name="Build"/></Project>' >"$tmp/empty/empty.proj"
-timed "$work/noop-empty.log" dotnet build "$tmp/empty/empty.proj" >/dev/null
+mkdir -p "$bench_tmp/empty"
+echo '<Project><Target Name="Restore"/><Target Name="Build"/></Project>' >"$bench_tmp/empty/empty.proj"
+timed "$work/noop-empty.log" dotnet build "$bench_tmp/empty/empty.proj" >/dev/null
 
 # A "no-op" build that rebuilt the tasks or measured a cell was not one: someone changed an input
 # (src/, lab.yaml) meanwhile. Such a sample is built again, at most twice.
@@ -136,12 +76,12 @@ did_work() { grep -qE 'LabTasks -> |answered SSH|repeat [0-9]+/' "$1"; }
 
 noop_exp=() noop_empty=() noop_redone=0 noop_dirty=0
 for i in $(seq "$noop_runs"); do
-    noop_empty+=("$(timed "$work/noop-empty.log" dotnet build "$tmp/empty/empty.proj")")
+    noop_empty+=("$(timed "$work/noop-empty.log" dotnet build "$bench_tmp/empty/empty.proj")")
     for try in 1 2 3; do
-        : >"$tmp/noop.log"
-        t=$(timed "$tmp/noop.log" dotnet build "$experiment" -p:Profile=quick)
-        cat "$tmp/noop.log" >>"$work/noop-experiment.log"
-        did_work "$tmp/noop.log" || break
+        : >"$bench_tmp/noop.log"
+        t=$(timed "$bench_tmp/noop.log" dotnet build "$experiment" -p:Profile=quick)
+        cat "$bench_tmp/noop.log" >>"$work/noop-experiment.log"
+        did_work "$bench_tmp/noop.log" || break
         if [ "$try" = 3 ]; then noop_dirty=$((noop_dirty + 1)); break; fi
         noop_redone=$((noop_redone + 1))
         echo "   run $i/$noop_runs: the experiment build did work ($t s; an input changed meanwhile), building again"
@@ -178,64 +118,12 @@ pipeline_round() {
     fi
 }
 
-# The by-hand lab, from the latest pipeline round (the tree may change while this runs): the
-# pipeline's QEMU command line, captured from /proc by the bench .proj, with only its per-lab files
-# moved into $tmp; a namespace with br0 and the same tap, as LabNetwork makes them.
-prepare_hand_lab() {
-    local dir=$last_round_dir prev= arg tap= address host_address prefix
-    local -a captured
-    qemu_args=()
-    mapfile -d '' -t captured <"$dir/qemu.cmdline"
-    for arg in "${captured[@]:1}"; do
-        case $prev in
-            -pidfile) arg=$tmp/qemu.pid ;;
-            -serial) arg=file:$tmp/serial.log ;;
-            -qmp) arg=unix:$tmp/qmp.sock,${arg#*,} ;;
-            -netdev) tap=$(sed -n 's/.*ifname=\([^,]*\).*/\1/p' <<<"$arg") ;;
-        esac
-        case $arg in /run/virtlab/*|*:/run/virtlab/*) die "unexpected per-lab path '$arg' in the captured QEMU command line" ;; esac
-        qemu_args+=("$arg")
-        prev=$arg
-    done
-    [ -n "$tap" ] || die "no tap in the captured QEMU command line ($dir/qemu.cmdline)"
-
-    address=$(env_value guest_address "$dir/lab.env")
-    host_address=$(env_value host_address "$dir/lab.env")
-    prefix=$(env_value prefix_length "$dir/lab.env")
-    hand_key=$(env_value private_key "$dir/lab.env")
-    hand_target=root@$address
-    echo "$address $(cat "$(env_value host_key "$dir/lab.env")")" >"$tmp/known_hosts"
-
-    [ -e "/var/run/netns/$ns" ] && return
-    ip netns add "$ns"
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link add br0 type bridge stp_state 0 forward_delay 0
-    ip -n "$ns" addr add "$host_address/$prefix" dev br0
-    ip -n "$ns" link set br0 up
-    ip -n "$ns" tuntap add dev "$tap" mode tap
-    ip -n "$ns" link set "$tap" master br0
-    ip -n "$ns" link set "$tap" up
-}
-
-hand_ssh() {
-    ip netns exec "$ns" ssh -F /dev/null -i "$hand_key" -o IdentitiesOnly=yes -o BatchMode=yes \
-        -o UserKnownHostsFile="$tmp/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
-        -o ConnectTimeout=5 "$hand_target" "$@"
-}
-
+# The by-hand guest, from the latest pipeline round (the tree may change while this runs).
 hand_round() {
-    local round=$1 start out=$work/hand-$1.txt
-    prepare_hand_lab
+    local round=$1 out=$work/hand-$1.txt
+    capture_hand_lab "$last_round_dir"
     note_foreign_qemu
-    : >"$tmp/serial.log"
-    start=$(now)
-    ip netns exec "$ns" qemu-system-x86_64 "${qemu_args[@]}" >>"$work/hand.log" 2>&1 || die "QEMU did not start; see $work/hand.log"
-    until grep -q VIRTLAB-READY "$tmp/serial.log" && hand_ssh true 2>>"$work/hand.log"; do
-        [ -d "/proc/$(cat "$tmp/qemu.pid")" ] || die "the by-hand guest exited during boot; console: $(tail -n 5 "$tmp/serial.log")"
-        [ "$(elapsed "$start" "$(now)" | cut -d. -f1)" -lt 120 ] || die "the by-hand guest did not answer SSH within 120 s"
-        sleep 0.2
-    done
-    hand_boot+=("$(elapsed "$start" "$(now)")")
+    hand_boot+=("$(boot_hand_guest "$work/hand.log")")
     hand_ssh "$sysbench_cmd" >"$out" 2>>"$work/hand.log" || die "sysbench over OpenSSH failed; see $work/hand.log"
     stop_hand_guest
     hand_eps+=("$(events_per_second "$out")")
@@ -277,29 +165,4 @@ details=(
 note_foreign_qemu
 [ "$foreign_qemu" = 0 ] || details+=("WARNING: up to $foreign_qemu QEMU process(es) not started by this bench ran between rounds and shared the cores")
 
-echo
-printf '%-58s  %-8s  %-7s  %s\n' figure value goal result
-for row in "${rows[@]}"; do
-    IFS='|' read -r figure value goal result <<<"$row"
-    printf '%-58s  %-8s  %-7s  %s\n' "$figure" "$value" "$goal" "$result"
-done
-echo
-printf '  %s\n' "${details[@]}"
-
-{
-    echo "# kvm-vs-tcg bench"
-    echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-    echo
-    echo "| figure | value | goal | result |"
-    echo "|---|---|---|---|"
-    for row in "${rows[@]}"; do
-        IFS='|' read -r figure value goal result <<<"$row"
-        echo "| $figure | $value | ${goal/<=/≤} | $result |"
-    done
-    echo
-    printf -- '- %s\n' "${details[@]}"
-} >"$report.tmp"
-mv "$report.tmp" "$report"
-echo
-echo "written to ${report#"$root"/}"
+write_goal_report "$report" 58

@@ -17,17 +17,15 @@ work=$results/live-migration.work   # build log, records and raw outputs, kept f
 report=$results/live-migration.md
 idle_migrations=5
 default_deadline=30                 # seconds; QEMU's defaults do not converge under this load here
-tmp=
 
-die() { echo "live-migration bench: $*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "run as root (the build creates a network namespace and starts QEMU)."
-command -v dotnet >/dev/null || die "dotnet is not on PATH."
+bench_name=live-migration
+. "$root/bench/lib.sh"
+require_root
 
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    [ -n "$tmp" ] && rm -rf "$tmp"
+    [ -n "$bench_tmp" ] && rm -rf "$bench_tmp"
     [ "$status" = 0 ] || echo "live-migration bench: stopped (status $status); logs in $work" >&2
     exit "$status"
 }
@@ -35,13 +33,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-tmp=$(mktemp -d /tmp/vlbench-migration.XXXXXX)
+bench_tmp=$(mktemp -d /tmp/vlbench-migration.XXXXXX)
 rm -rf "$work"
 mkdir -p "$work"
 
 idle_list=$(printf 'idle;%.0s' $(seq "$idle_migrations"))
 # The experiment's own targets with this bench's scenarios; -p:Force=true measures them every time.
-cat >"$tmp/live-migration-bench.proj" <<PROJ
+cat >"$bench_tmp/live-migration-bench.proj" <<PROJ
 <Project DefaultTargets="Build">
   <PropertyGroup>
     <Experiment>live-migration-bench</Experiment>
@@ -63,7 +61,7 @@ echo "== building the bench scenarios (quick profile sizes: $idle_migrations idl
 start=$EPOCHREALTIME
 # A guest that fails its integrity check after a migration is kept (labelled) rather than failing the
 # build: the bench reports it in its own column.
-dotnet build "$tmp/live-migration-bench.proj" -p:Profile=quick -p:Force=true -p:AllowIntegrityFailure=true >"$work/build.log" 2>&1 \
+dotnet build "$bench_tmp/live-migration-bench.proj" -p:Profile=quick -p:Force=true -p:AllowIntegrityFailure=true >"$work/build.log" 2>&1 \
     || die "the build failed; see $work/build.log"
 wall=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
 records=$work/results/records.ndjson
@@ -79,9 +77,6 @@ label() {
     grep "\"kind\":\"migration\"" "$records" | grep "\"migration\":\"$2\"" | grep "\"scenario\":\"$1\"" \
         | sed -n "s/.*\"$3\":\"\\([^\"]*\\)\".*/\\1/p" | head -n1 || true
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f–%.0f", lo, hi }'; }
-fmt() { [ -z "$1" ] || [ "$1" = null ] && echo "n/a" || awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f", d, v }'; }
 
 total=() down=() net=() sent=() idle_integrity=verified
 for i in $(seq "$idle_migrations"); do
@@ -96,7 +91,8 @@ for i in $(seq "$idle_migrations"); do
 done
 [ "${#total[@]}" -gt 0 ] || die "no idle migration completed; see $work/build.log"
 
-rows=("idle guest, median of ${#total[@]}|completed ×${#total[@]}|$(median "${total[@]}") ($(range "${total[@]}"))|$(median "${down[@]}") ($(range "${down[@]}"))|$(median "${net[@]}") ($(range "${net[@]}"))|$(median "${sent[@]}")|—|$idle_integrity")
+median1() { fmt "$(median "$@")" 1; }
+rows=("idle guest, median of ${#total[@]}|completed ×${#total[@]}|$(median1 "${total[@]}") ($(range "${total[@]}"))|$(median1 "${down[@]}") ($(range "${down[@]}"))|$(median1 "${net[@]}") ($(range "${net[@]}"))|$(median1 "${sent[@]}")|—|$idle_integrity")
 for s in dirty-default dirty-auto-converge; do
     outcome=$(label "$s" 1 outcome)
     elapsed=$(value "$s" 1 migration_elapsed)
@@ -108,7 +104,7 @@ for s in dirty-default dirty-auto-converge; do
 done
 details=(
     "dirty-memory load: stress-ng --vm … --vm-keep --verify sized by lab.yaml's profiles.quick.migration.dirtyMemory; QEMU's defaults are cancelled (migrate_cancel) after $default_deadline s"
-    "network downtime: the silence between two ping replies across the switch-over (ping every 20 ms from the lab namespace)"
+    "network downtime: the silence between two ping replies that spans the guest's pause (ping every 20 ms from the lab namespace)"
     "idle total times (ms): ${total[*]}; downtimes (ms): ${down[*]}; network (ms): ${net[*]}"
     "whole bench: $wall s of builds; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 )
@@ -116,29 +112,6 @@ if grep -q '"integrity":"failed"' "$records"; then
     details+=("WARNING: a guest failed its integrity check after a migration (see the integrity column); its console and kernel log are in $work/results/raw/ and obj/virtlab/run/live-migration-bench-quick/")
 fi
 
-echo
-printf '%-36s  %-17s  %-22s  %-18s  %-18s  %-10s  %-12s  %s\n' migration outcome "total time (ms)" "QEMU downtime (ms)" "network down (ms)" "sent (MiB)" "throttle (%)" integrity
-for row in "${rows[@]}"; do
-    IFS='|' read -r a b c d e f g h <<<"$row"
-    printf '%-36s  %-17s  %-22s  %-18s  %-18s  %-10s  %-12s  %s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h"
-done
-echo
-printf '  %s\n' "${details[@]}"
-
-{
-    echo "# live-migration bench"
-    echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q') under TCG"
-    echo
-    echo "| migration | outcome | total time (ms) | QEMU downtime (ms) | network downtime (ms) | RAM sent (MiB) | max CPU throttle (%) | guest integrity |"
-    echo "|---|---|---:|---:|---:|---:|---:|---|"
-    for row in "${rows[@]}"; do
-        IFS='|' read -r a b c d e f g h <<<"$row"
-        echo "| $a | $b | $c | $d | $e | $f | $g | $h |"
-    done
-    echo
-    printf -- '- %s\n' "${details[@]}"
-} >"$report.tmp"
-mv "$report.tmp" "$report"
-echo
-echo "written to ${report#"$root"/}"
+write_report "$report" ", QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q') under TCG" \
+    "migration|outcome|total time (ms)|QEMU downtime (ms)|network downtime (ms)|RAM sent (MiB)|max CPU throttle (%)|guest integrity" \
+    "---|---|---:|---:|---:|---:|---:|---" "36 17 22 18 21 14 20"
