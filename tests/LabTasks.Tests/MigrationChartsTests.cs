@@ -132,6 +132,22 @@ public class MigrationChartsTests
     }
 
     [Fact]
+    public void The_convergence_chart_has_a_line_per_scenario_ending_where_its_migration_ended()
+    {
+        var timelines = MigrationTimeline.From(Fixture());
+        var doc = XDocument.Parse(ReportMigrationCharts.Convergence(timelines, "-quick", "quick")!.Svg);
+
+        // homework (its first migration), dirty-default, dirty-auto-converge.
+        Assert.Equal(3, WithClass(doc, "path", "series").Count);
+        var ends = WithClass(doc, "circle", "series-end").Select(c => c.Element(Svg + "title")!.Value).ToList();
+        var stuck = Fixture().Where(r => r.Label("scenario") == "dirty-default" && r.Metric == "ram_remaining")
+            .MaxBy(r => double.Parse(r.Label("t")!, CultureInfo.InvariantCulture))!;
+        Assert.Contains($"dirty-default: did-not-converge at {double.Parse(stuck.Label("t")!, CultureInfo.InvariantCulture).ToString("F2", CultureInfo.InvariantCulture)} s with {stuck.Value!.Value.ToString("F1", CultureInfo.InvariantCulture)} MiB still to send", ends);
+        Assert.Contains(ends, e => e.StartsWith("dirty-auto-converge: completed at", StringComparison.Ordinal) && e.EndsWith(" 0.0 MiB still to send", StringComparison.Ordinal));
+        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value.StartsWith("dirty-auto-converge (completed, throttle up to", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void D_has_no_time_series_chart_when_no_workload_recorded_a_series()
     {
         var timelines = MigrationTimeline.From(Fixture().Where(r => r.Label("kind") != "series").ToList());

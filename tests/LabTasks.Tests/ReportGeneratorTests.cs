@@ -210,6 +210,7 @@ public class ReportGeneratorTests
         Assert.Contains("| network_downtime |", f);
         // D's workloads over time and F's switch-over timeline sit in their questions.
         Assert.Contains("](charts/d-timeseries-quick.svg)", d);
+        Assert.Contains("](charts/d-convergence-quick.svg)", d);
         Assert.Contains("](charts/f-ping-gaps-quick.svg)", f);
         // F's switch-over table: one row per completed migration, its numbers those of the records.
         double Figure(string workload, string metric) => records.Single(r => r.Label("workload") == workload && r.Metric == metric).Value!.Value;
@@ -228,7 +229,7 @@ public class ReportGeneratorTests
         using var ws = new ReportWorkspace();
         var output = RenderAll(ws);
 
-        Assert.Equal(["b-cpu", "b-memory", "c-throughput", "d-migration-time", "d-migration-downtime", "d-timeseries", "f-ping-gaps"], output.Charts.Select(c => c.Id));
+        Assert.Equal(["b-cpu", "b-memory", "c-throughput", "d-migration-time", "d-migration-downtime", "d-convergence", "d-timeseries", "f-ping-gaps"], output.Charts.Select(c => c.Id));
         // The fixture's dirty-default migration did not converge: its slot is drawn, labelled, with no bar.
         Assert.Contains("did-not-converge", output.Charts.Single(c => c.Id == "d-migration-time").Svg);
         foreach (var chart in output.Charts)

@@ -43,7 +43,9 @@ public sealed record MigrationTimeline(
     double? BaselineRate,
     IReadOnlyList<TimedValue> WorkloadSeries,
     IReadOnlyList<PingGapSpan> PingGaps,
-    IReadOnlyList<AnnounceFrame> Announces)
+    IReadOnlyList<AnnounceFrame> Announces,
+    IReadOnlyList<TimedValue> RamRemaining,
+    double? MaxCpuThrottle)
 {
     public bool Completed => Outcome == "completed" && SourceStoppedAt is not null && DestinationResumedAt is not null;
 
@@ -105,6 +107,9 @@ public sealed record MigrationTimeline(
             .Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == "workload" && r.Label("phase") == "migration"
                         && r.Metric == metric && r.Value is not null && r.Label("t") is not null)
             .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
+        var remaining = list.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == "migration" && r.Metric == "ram_remaining"
+                                        && r.Value is not null && r.Label("t") is not null)
+            .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
         var gaps = list.Where(r => r.Metric == "ping_gap" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null && r.Label("t") is not null)
             .Select(r => new PingGapSpan(ParseDouble(r.Label("t")!), r.Value!.Value, ParseInt(r.Label("missing"))))
             .OrderBy(g => g.StartT).ToList();
@@ -114,7 +119,8 @@ public sealed record MigrationTimeline(
             Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_source_stopped_at"), Fig("migration_destination_resumed_at"),
             Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), Fig("migration_downtime"), Fig("network_downtime"),
             FigRecord("network_downtime")?.Label("t") is { } silenceStart ? ParseDouble(silenceStart) : null,
-            Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces);
+            Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces,
+            remaining, Fig("migration_cpu_throttle_max"));
     }
 
     private static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -18,6 +18,7 @@ public static class ReportMigrationCharts
         }
         if (migration.Timelines is { Count: > 0 } timelines)
         {
+            if (Convergence(timelines, fileSuffix, profile) is { } convergence) yield return convergence;
             if (WorkloadTimeSeries(timelines, fileSuffix, profile) is { } series) yield return series;
             if (PingGapTimeline(timelines, fileSuffix, profile) is { } gaps) yield return gaps;
         }
@@ -51,6 +52,29 @@ public static class ReportMigrationCharts
             $"Network downtime: longest gap between replies to a 20 ms ping. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
             $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
+    }
+
+    /// <summary>
+    /// Why some scenarios never finish: the RAM QEMU still has to send, sampled every 250 ms, for the
+    /// first migration of each scenario. A line that ends above zero did not converge or failed.
+    /// Null when the records hold no query-migrate series.
+    /// </summary>
+    public static ReportChart? Convergence(IReadOnlyList<MigrationTimeline> timelines, string fileSuffix, string profile)
+    {
+        const string id = "d-convergence", title = "Live migration: RAM still to send";
+        var lines = timelines.Where(t => t.RamRemaining.Count > 0).GroupBy(t => t.Scenario).Select(g => g.First())
+            .Select((t, i) => new SvgStepSeries(
+                t.MaxCpuThrottle > 0 ? $"{t.Scenario} ({t.Outcome}, throttle up to {Fmt(t.MaxCpuThrottle, 0)} %)" : $"{t.Scenario} ({t.Outcome})",
+                SvgBarChart.Palette[i % SvgBarChart.Palette.Length], t.RamRemaining,
+                $"{t.Name}: {t.Outcome} at {Fmt(t.RamRemaining[^1].T, 2)} s with {Fmt(t.RamRemaining[^1].Value, 1)} MiB still to send"))
+            .ToList();
+        if (lines.Count == 0) return null;
+        var spec = new SvgTimeSeriesSpec(id, title, "seconds after the migrate command", [new SvgPanel("ram.remaining from query-migrate", "MiB", lines, null, [], [], 0)],
+            $"First migration of each scenario; query-migrate every 250 ms; a dot marks its last sample. Profile {profile}.", PanelHeight: 220, XMin: 0);
+        return new ReportChart(id, id + fileSuffix + ".svg", title,
+            $"{title} per scenario: a migration converges when what is left fits in the downtime limit; "
+            + "a line that stays up was still chasing the guest's writes at the deadline (or failed).",
+            SvgTimeSeriesChart.Render(spec));
     }
 
     /// <summary>
@@ -88,7 +112,7 @@ public static class ReportMigrationCharts
             marks.Add(new SvgMark("destination killed", f, MarkColor, $"{t.Name}: destination QEMU killed at {Fmt(f, 3)} s"));
         var unit = t.WorkloadUnit ?? "";
         return new SvgPanel($"{t.Name} · {t.Workload}: {t.WorkloadMetric} ({t.Outcome})", unit,
-            new SvgStepSeries("during the migration run", MeasuredColor, t.WorkloadSeries), t.BaselineRate, bands, marks,
+            [new SvgStepSeries("during the migration run", MeasuredColor, t.WorkloadSeries)], t.BaselineRate, bands, marks,
             unit.Contains("Gbit", StringComparison.Ordinal) ? 2 : 0);
     }
 

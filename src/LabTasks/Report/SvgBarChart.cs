@@ -30,7 +30,7 @@ public sealed record SvgBarChartSpec(
 /// <summary>Grouped bar chart with whiskers, axes, units and a legend, as SVG without script.</summary>
 public static class SvgBarChart
 {
-    public static readonly string[] Palette = ["#3b6ea8", "#e08a2c", "#4f9a5b", "#b5485d", "#7a5aa6", "#8c6d46"];
+    public static readonly string[] Palette = ["#3b6ea8", "#e08a2c", "#4f9a5b", "#b5485d", "#7a5aa6", "#8c6d46", "#2a9d8f", "#e377c2", "#555555", "#bcbd22"];
 
     private const double Left = 78, Right = 20, Top = 46, Bottom = 96;
     private const string Axis = "#333333", Grid = "#dddddd", Muted = "#666666";

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace VirtLab.Report;
 
-/// <summary>A rate reported per interval: each point is the value over the interval that ended at its T, drawn as a step.</summary>
-public sealed record SvgStepSeries(string Name, string Color, IReadOnlyList<TimedValue> Points);
+/// <summary>
+/// A rate reported per interval: each point is the value over the interval that ended at its T,
+/// drawn as a step. <see cref="EndNote"/>: a dot on the last point, with this as its tooltip.
+/// </summary>
+public sealed record SvgStepSeries(string Name, string Color, IReadOnlyList<TimedValue> Points, string? EndNote = null);
 
 /// <summary>A stretch of the time axis shaded across a panel (the migration, the pause).</summary>
 public sealed record SvgBand(string Name, double From, double To, string Color, double Opacity, string Tooltip);
@@ -11,11 +14,11 @@ public sealed record SvgBand(string Name, double From, double To, string Color, 
 /// <summary>An instant drawn as a vertical line across a panel (switch-over, fault, post-copy start).</summary>
 public sealed record SvgMark(string Name, double X, string Color, string Tooltip);
 
-/// <summary>One workload's panel: its series, the baseline it is compared with, and the shaded windows.</summary>
+/// <summary>One panel: its series (one workload's, or one per migration), the baseline they are compared with, and the shaded windows.</summary>
 public sealed record SvgPanel(
     string Title,
     string YAxisLabel,
-    SvgStepSeries Series,
+    IReadOnlyList<SvgStepSeries> Series,
     double? Baseline,
     IReadOnlyList<SvgBand> Bands,
     IReadOnlyList<SvgMark> Marks,
@@ -28,7 +31,8 @@ public sealed record SvgTimeSeriesSpec(
     IReadOnlyList<SvgPanel> Panels,
     string? Footnote = null,
     double Width = 680,
-    double PanelHeight = 130);
+    double PanelHeight = 130,
+    double? XMin = null);
 
 /// <summary>
 /// Panels stacked on one shared time axis, each with its own y axis: a step line per interval,
@@ -51,8 +55,8 @@ public static class SvgTimeSeriesChart
         var height = Height(spec);
         var svg = new SvgDocument(spec.Width, height, spec.Title);
         var plotWidth = spec.Width - Left - Right;
-        var (xMin, xMax, xTicks) = SvgScale.Axis(XExtent(spec, p => p.Min()), XExtent(spec, p => p.Max()), 10);
-        double X(double t) => Left + (t - xMin) / (xMax - xMin) * plotWidth;
+        var (xMin, xMax, xTicks) = SvgScale.Axis(spec.XMin ?? XExtent(spec, p => p.Min()), XExtent(spec, p => p.Max()), 10);
+        double X(double t) => Left + (Math.Clamp(t, xMin, xMax) - xMin) / (xMax - xMin) * plotWidth;
 
         svg.Element("rect", ("width", spec.Width), ("height", height), ("fill", "#ffffff"));
         svg.Text("text", spec.Title, ("x", spec.Width / 2), ("y", 24), ("text-anchor", "middle"), ("font-size", 15), ("font-weight", "bold"), ("fill", Axis));
@@ -70,7 +74,7 @@ public static class SvgTimeSeriesChart
     /// <summary>Every time the chart must show: each series from the start of its first interval, every band and mark.</summary>
     private static double XExtent(SvgTimeSeriesSpec spec, Func<IEnumerable<double>, double> pick)
     {
-        var xs = spec.Panels.SelectMany(p => Steps(p.Series.Points).SelectMany(s => new[] { s.From, s.To })
+        var xs = spec.Panels.SelectMany(p => p.Series.SelectMany(series => Steps(series.Points)).SelectMany(s => new[] { s.From, s.To })
             .Concat(p.Bands.SelectMany(b => new[] { b.From, b.To })).Concat(p.Marks.Select(m => m.X))).ToList();
         return xs.Count == 0 ? 0 : pick(xs);
     }
@@ -91,7 +95,7 @@ public static class SvgTimeSeriesChart
         IReadOnlyList<double> xTicks, bool labelTicks, double xMin, double xMax)
     {
         var bottom = top + height;
-        var dataMax = panel.Series.Points.Select(p => p.Value).Append(panel.Baseline ?? 0).DefaultIfEmpty(0).Max();
+        var dataMax = panel.Series.SelectMany(s => s.Points).Select(p => p.Value).Append(panel.Baseline ?? 0).DefaultIfEmpty(0).Max();
         var (yTop, yStep) = SvgBarChart.NiceScale(dataMax);
         double Y(double v) => bottom - Math.Clamp(v / yTop, 0, 1) * height;
 
@@ -126,23 +130,30 @@ public static class SvgTimeSeriesChart
             svg.WithTooltip("line", $"{BaselineName}: {Format(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
                 ("x1", Left), ("y1", Y(baseline)), ("x2", Left + width), ("y2", Y(baseline)),
                 ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4"), ("class", "baseline"));
-        var steps = Steps(panel.Series.Points);
-        if (steps.Count > 0)
-        {
-            var d = new System.Text.StringBuilder();
-            d.Append("M ").Append(SvgDocument.Num(x(steps[0].From))).Append(' ').Append(SvgDocument.Num(Y(steps[0].Value)));
-            foreach (var s in steps)
-                d.Append(" V ").Append(SvgDocument.Num(Y(s.Value))).Append(" H ").Append(SvgDocument.Num(x(s.To)));
-            var low = panel.Series.Points.MinBy(p => p.Value)!;
-            svg.WithTooltip("path", $"{panel.Series.Name}: {steps.Count} intervals, lowest {Format(low.Value, panel.ValueDecimals)} {panel.YAxisLabel} at t = {Format(low.T, 3)} s",
-                ("d", d.ToString()), ("fill", "none"), ("stroke", panel.Series.Color), ("stroke-width", 2), ("stroke-linejoin", "round"), ("class", "series"));
-        }
+        foreach (var series in panel.Series)
+            DrawSeries(svg, panel, series, x, Y);
         foreach (var mark in panel.Marks)
         {
             svg.WithTooltip("line", mark.Tooltip, ("x1", x(mark.X)), ("y1", top - 2), ("x2", x(mark.X)), ("y2", bottom),
                 ("stroke", mark.Color), ("stroke-width", 1.5), ("class", "mark"));
         }
         svg.Close("g");
+    }
+
+    private static void DrawSeries(SvgDocument svg, SvgPanel panel, SvgStepSeries series, Func<double, double> x, Func<double, double> y)
+    {
+        var steps = Steps(series.Points);
+        if (steps.Count == 0) return;
+        var d = new System.Text.StringBuilder();
+        d.Append("M ").Append(SvgDocument.Num(x(steps[0].From))).Append(' ').Append(SvgDocument.Num(y(steps[0].Value)));
+        foreach (var s in steps)
+            d.Append(" V ").Append(SvgDocument.Num(y(s.Value))).Append(" H ").Append(SvgDocument.Num(x(s.To)));
+        var low = series.Points.MinBy(p => p.Value)!;
+        svg.WithTooltip("path", $"{series.Name}: {steps.Count} intervals, lowest {Format(low.Value, panel.ValueDecimals)} {panel.YAxisLabel} at t = {Format(low.T, 3)} s",
+            ("d", d.ToString()), ("fill", "none"), ("stroke", series.Color), ("stroke-width", 2), ("stroke-linejoin", "round"), ("class", "series"));
+        if (series.EndNote is { } note)
+            svg.WithTooltip("circle", note, ("cx", x(steps[^1].To)), ("cy", y(steps[^1].Value)), ("r", 4), ("fill", series.Color),
+                ("stroke", "#ffffff"), ("stroke-width", 1), ("class", "series-end"));
     }
 
     private static void DrawLegend(SvgDocument svg, SvgTimeSeriesSpec spec, double top)
@@ -176,7 +187,7 @@ public static class SvgTimeSeriesChart
 
     private static IEnumerable<(string Name, Action<SvgDocument, double, double> Swatch)> LegendItems(SvgTimeSeriesSpec spec)
     {
-        foreach (var series in spec.Panels.Select(p => p.Series).DistinctBy(s => s.Name))
+        foreach (var series in spec.Panels.SelectMany(p => p.Series).DistinctBy(s => s.Name))
             yield return (series.Name, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", series.Color), ("stroke-width", 2)));
         if (spec.Panels.Any(p => p.Baseline is not null))
             yield return (BaselineName, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4")));
