@@ -4,7 +4,10 @@ using VirtLab.Records;
 
 namespace VirtLab.Report;
 
-/// <summary>One point of a workload's series: the rate over the report interval that ended <see cref="T"/> seconds after the migrate command.</summary>
+/// <summary>
+/// One point of a series, <see cref="T"/> seconds after the migrate command: a workload's rate over
+/// the report interval that ended there, or a query-migrate sample.
+/// </summary>
 public sealed record TimedValue(double T, double Value);
 
 /// <summary>A stretch with no ping reply: from the last reply before it, <see cref="Milliseconds"/> long (missing replies: null where not recorded).</summary>
@@ -18,8 +21,9 @@ public sealed record AnnounceFrame(double T, string Kind);
 
 /// <summary>
 /// One migration on its own time axis (seconds after the migrate command): when the source paused
-/// and the destination resumed, the workload's series beside its baseline, the ping gaps and the
-/// announce frames. What the D time-series and F ping-gap charts draw.
+/// and the destination resumed, the workload's series beside its baseline, the RAM still to send,
+/// the ping gaps and the announce frames. What D's time-series and convergence charts and F's
+/// switch-over table and timeline draw.
 /// </summary>
 public sealed record MigrationTimeline(
     string Scenario,
@@ -103,13 +107,12 @@ public sealed record MigrationTimeline(
         var during = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "migration");
         var baseline = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "baseline");
         var metric = during?.Label("workload_metric");
-        var series = metric is null ? [] : list
-            .Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == "workload" && r.Label("phase") == "migration"
-                        && r.Metric == metric && r.Value is not null && r.Label("t") is not null)
+        List<TimedValue> Series(string name, string? seriesMetric, string? phase) => list
+            .Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == name && r.Metric == seriesMetric
+                        && r.Label("phase") == phase && r.Value is not null && r.Label("t") is not null)
             .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
-        var remaining = list.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == "migration" && r.Metric == "ram_remaining"
-                                        && r.Value is not null && r.Label("t") is not null)
-            .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
+        var series = metric is null ? [] : Series("workload", metric, "migration");
+        var remaining = Series("migration", "ram_remaining", null);
         var gaps = list.Where(r => r.Metric == "ping_gap" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null && r.Label("t") is not null)
             .Select(r => new PingGapSpan(ParseDouble(r.Label("t")!), r.Value!.Value, ParseInt(r.Label("missing"))))
             .OrderBy(g => g.StartT).ToList();
