@@ -98,9 +98,14 @@ public sealed class LiveMigrationEndToEndTests
             var lab = $"virtlab-live-migration-{build.Pid}";
             var netns = new FileInfo($"/proc/{build.Pid}/ns/net").LinkTarget; // the root namespace's, for contrast
             var labNamespace = NamespaceOf($"/var/run/netns/{lab}");
-            Thread.Sleep(TimeSpan.FromSeconds(2));
             Assert.NotEqual(netns, labNamespace);
-            Assert.True(ProcessesIn(labNamespace).Count >= 3, "two QEMUs and the probes should run in the lab while it migrates");
+            // The log line comes before the guest's integrity pattern is written and the load starts; the
+            // destination QEMU starts only then, with the migration.
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (EndToEnd.QemuProcessesOf(copy.Root).Count < 2 && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            var inLab = ProcessesIn(labNamespace);
+            Assert.True(inLab.Count >= 4, $"two QEMUs, ping and the announce capture should run in the lab while it migrates; found: {string.Join(" | ", inLab.Select(CommandLine))}\n{build.Output}");
 
             build.SendToGroup("INT");
             var interrupted = build.WaitForExit(TimeSpan.FromMinutes(2));
@@ -121,6 +126,12 @@ public sealed class LiveMigrationEndToEndTests
     /// <summary>The namespace a file (a /var/run/netns mount or /proc/&lt;pid&gt;/ns/net) refers to, as "net:[inode]".</summary>
     private static string NamespaceOf(string path) =>
         ProcessRunner.RunChecked(LabCodes.LabNetwork, "stat", ["-L", "-c", "net:[%i]", path], TimeSpan.FromSeconds(10)).StandardOutput.Trim();
+
+    private static string CommandLine(string pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim(); }
+        catch (IOException) { return pid; }
+    }
 
     private static List<string> ProcessesIn(string netns) =>
         Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit))
