@@ -1,4 +1,4 @@
-using System.Globalization;
+using static VirtLab.Report.TemplateRenderer.Formatting;
 
 namespace VirtLab.Report;
 
@@ -49,7 +49,7 @@ public static class ReportCharts
         groups.AddRange(c.Imported.GroupBy(r => (r.Machine, r.Nic))
             .Select(g => new SvgBarGroup($"{g.Key.Nic}\n{g.Key.Machine} (imported)", g.Select(r => Bar(r.Direction, r)).ToList())));
         var loopback = c.Loopback?.Median is { } lo
-            ? $" Host loopback reference (not drawn): {lo.ToString("F2", CultureInfo.InvariantCulture)} Gbit/s." : "";
+            ? $" Host loopback reference (not drawn): {Fmt(lo)} Gbit/s." : "";
         var footnote = $"Bars: median over repeats; whiskers: min–max. Profile {profile}.{loopback}";
         const string title = "iperf TCP throughput per NIC model and direction";
         var spec = new SvgBarChartSpec("c-throughput", title, "Gbit/s", series, groups, 2, footnote);
@@ -64,6 +64,4 @@ public static class ReportCharts
     private static SvgBar Bar(string series, IperfRow r) => r.Measured
         ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Nic} {r.Direction}: median {Fmt(r.Median)} Gbit/s (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")
         : new SvgBar(series, null, Note: "unavailable", Tooltip: r.Reason);
-
-    internal static string Fmt(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a";
 }

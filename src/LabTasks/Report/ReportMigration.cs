@@ -33,22 +33,8 @@ public static partial class ReportMigration
                 .Select(r => new UnavailableRow(r.Metric, Condition(r, VaryingLabels(measured.Records.Where(x => x.Metric == r.Metric).ToList())), r.Label("reason") ?? "no reason recorded"))
                 .Distinct().ToList(),
             SummaryTables: SummaryTables(measured.Path),
-            Migrations: Figures(measured.Records),
             Timelines: MigrationTimeline.From(measured.Records));
     }
-
-    /// <summary>Each migration (scenario, number) with its total time and downtimes, in record order.</summary>
-    public static List<MigrationFigure> Figures(IReadOnlyList<Record> records) =>
-        records.Where(r => r.Label("kind") == "migration" && r.Label("scenario") is not null && r.Label("migration") is not null)
-            .GroupBy(r => (Scenario: r.Label("scenario")!, Number: r.Label("migration")!))
-            .Select(g =>
-            {
-                double? Value(string metric) => g.FirstOrDefault(r => r.Metric == metric)?.Value;
-                var first = g.First();
-                return new MigrationFigure(g.Key.Number == "1" ? g.Key.Scenario : $"{g.Key.Scenario} #{g.Key.Number}",
-                    first.Label("workload") ?? "", first.Label("outcome") ?? "", Value("migration_elapsed"),
-                    Value("migration_total_time"), Value("migration_downtime"), Value("network_downtime"));
-            }).ToList();
 
     /// <summary>
     /// The experiment's own summary.md (rendered from the same records by its Scriban template)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using static VirtLab.Report.TemplateRenderer.Formatting;
 
 namespace VirtLab.Report;
 
@@ -11,13 +11,10 @@ public static class ReportMigrationCharts
 
     public static IEnumerable<ReportChart> Build(MigrationSection migration, string fileSuffix, string profile)
     {
-        if (migration.Migrations is { Count: > 0 } migrations)
-        {
-            yield return MigrationTime(migrations, fileSuffix, profile);
-            yield return MigrationDowntime(migrations, fileSuffix, profile);
-        }
         if (migration.Timelines is { Count: > 0 } timelines)
         {
+            yield return MigrationTime(timelines, fileSuffix, profile);
+            yield return MigrationDowntime(timelines, fileSuffix, profile);
             if (Convergence(timelines, fileSuffix, profile) is { } convergence) yield return convergence;
             if (WorkloadTimeSeries(timelines, fileSuffix, profile) is { } series) yield return series;
             if (PingGapTimeline(timelines, fileSuffix, profile) is { } gaps) yield return gaps;
@@ -25,12 +22,12 @@ public static class ReportMigrationCharts
     }
 
     /// <summary>The scenario matrix, part 1: how long each migration took; one that did not finish is a hatched slot.</summary>
-    public static ReportChart MigrationTime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    public static ReportChart MigrationTime(IReadOnlyList<MigrationTimeline> migrations, string fileSuffix, string profile)
     {
         const string id = "d-migration-time", title = "Live migration: total time per scenario";
-        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}", [m.TotalMs is { } total
-            ? new SvgBar("QEMU total time", total / 1000, Tooltip: $"{m.Scenario}: {Fmt(total / 1000)} s ({m.Outcome})")
-            : new SvgBar("QEMU total time", null, Note: m.Outcome, Tooltip: $"{m.Scenario}: {m.Outcome} after {Fmt(m.ElapsedSeconds)} s")])).ToList();
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Name}\n{m.Workload}", [m.TotalTimeMs is { } total
+            ? new SvgBar("QEMU total time", total / 1000, Tooltip: $"{m.Name}: {Fmt(total / 1000)} s ({m.Outcome})")
+            : new SvgBar("QEMU total time", null, Note: m.Outcome, Tooltip: $"{m.Name}: {m.Outcome} after {Fmt(m.ElapsedSeconds)} s")])).ToList();
         var spec = new SvgBarChartSpec(id, title, "s", [new SvgSeries("QEMU total time", MeasuredColor)], groups, 1,
             $"One migration per bar. Hatched: did not complete (deadline or failure). Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
@@ -38,18 +35,18 @@ public static class ReportMigrationCharts
     }
 
     /// <summary>The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw.</summary>
-    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationFigure> migrations, string fileSuffix, string profile)
+    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationTimeline> migrations, string fileSuffix, string profile)
     {
         const string id = "d-migration-downtime", title = "Live migration: downtime, QEMU's vs the network's";
         SvgSeries qemu = new("QEMU downtime", SvgBarChart.Palette[0]), network = new("network downtime (ping gap)", SvgBarChart.Palette[1]);
         // One outcome label per slot pair is enough; two would overlap.
-        SvgBar Bar(SvgSeries s, double? ms, MigrationFigure m, bool label) => ms is { } v
-            ? new SvgBar(s.Name, v, Tooltip: $"{m.Scenario}: {s.Name} {Fmt(v)} ms")
-            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Scenario}: {m.Outcome}");
-        var groups = migrations.Select(m => new SvgBarGroup($"{m.Scenario}\n{m.Workload}",
+        SvgBar Bar(SvgSeries s, double? ms, MigrationTimeline m, bool label) => ms is { } v
+            ? new SvgBar(s.Name, v, Tooltip: $"{m.Name}: {s.Name} {Fmt(v)} ms")
+            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Name}: {m.Outcome}");
+        var groups = migrations.Select(m => new SvgBarGroup($"{m.Name}\n{m.Workload}",
             [Bar(qemu, m.QemuDowntimeMs, m, label: true), Bar(network, m.NetworkDowntimeMs, m, label: false)])).ToList();
         var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
-            $"Network downtime: longest gap between replies to a 20 ms ping. Profile {profile}.");
+            $"Network downtime: the silence between two replies across the pause, ping every {Fmt(MigrationTimeline.PingInterval(migrations), 0)} ms. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
             $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
     }
@@ -184,6 +181,4 @@ public static class ReportMigrationCharts
             + "how long the guest was paused, how long a pinging peer heard nothing, and when the destination announced the guest's MAC.",
             SvgTimelineChart.Render(spec));
     }
-
-    private static string Fmt(double? v, int decimals = 2) => v?.ToString("F" + decimals, CultureInfo.InvariantCulture) ?? "n/a";
 }

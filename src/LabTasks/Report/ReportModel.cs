@@ -174,12 +174,9 @@ public sealed record MigrationSection(
     IReadOnlyList<MetricRow> NetworkEvidence,
     IReadOnlyList<UnavailableRow> Unavailable,
     string? SummaryTables = null,
-    IReadOnlyList<MigrationFigure>? Migrations = null,
     IReadOnlyList<MigrationTimeline>? Timelines = null)
 {
     /// <summary>The interval of the ping probe behind the network downtimes (the same for every migration of a run).</summary>
     public double? PingIntervalMs => Timelines is null ? null : MigrationTimeline.PingInterval(Timelines);
 }
 
-/// <summary>One migration's headline figures for the scenario-matrix charts (null where it did not complete).</summary>
-public sealed record MigrationFigure(string Scenario, string Workload, string Outcome, double? ElapsedSeconds, double? TotalMs, double? QemuDowntimeMs, double? NetworkDowntimeMs);

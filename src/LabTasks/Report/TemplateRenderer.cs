@@ -33,10 +33,10 @@ public static class TemplateRenderer
         }
     }
 
-    /// <summary>Number formatting for templates: fmt(x, 2) → "1.23", "n/a" for missing values.</summary>
+    /// <summary>Number formatting for templates and charts: fmt(x, 2) → "1.23", "n/a" for missing values.</summary>
     public static class Formatting
     {
-        public static string Fmt(double? value, int decimals) =>
+        public static string Fmt(double? value, int decimals = 2) =>
             value is null ? "n/a" : value.Value.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
 
         public static string Pct(double? fraction, int decimals) =>
