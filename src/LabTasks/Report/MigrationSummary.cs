@@ -86,7 +86,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
                 Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_downtime"), Fig("migration_setup_time"), Fig("network_downtime"),
                 Fig("ping_max_gap"), Fig("ping_lost"), Fig("ping_sent"), Fig("migration_ram_transferred"), Fig("migration_dirty_sync_count"),
                 Fig("migration_cpu_throttle_max"), Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), first.Label("integrity") ?? "",
-                Sparkline(Series(list, "migration", "ram_remaining")), Sparkline(Series(list, "migration", "cpu_throttle"), 100)));
+                Sparkline(MigrationTimeline.Series(list, "migration", "ram_remaining")), Sparkline(MigrationTimeline.Series(list, "migration", "cpu_throttle"), 100)));
             var fdb = list.FirstOrDefault(r => r.Metric == "fdb_moved");
             evidence.Add(new EvidenceRow(run.Key.Scenario, run.Key.Index, workload, outcome, Flag("fdb_moved"),
                 fdb?.Label("fdb_before") ?? "", fdb?.Label("fdb_after") ?? "", Fig("announce_rarp_frames"),
@@ -96,7 +96,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
             if (rates.Count == 0) continue;
             var during = rates.FirstOrDefault(r => r.Label("phase") == "migration");
             var baseline = rates.FirstOrDefault(r => r.Label("phase") == "baseline");
-            var series = Series(list, "workload", during?.Label("workload_metric") ?? "", "migration");
+            var series = MigrationTimeline.Series(list, "workload", during?.Label("workload_metric") ?? "", "migration");
             workloads.Add(new WorkloadRow(run.Key.Scenario, run.Key.Index, workload, during?.Label("workload_metric") ?? "", during?.Unit ?? "", outcome,
                 baseline?.Value, during?.Value, Fig("during_over_baseline"), Fig("after_over_baseline"), Fig("seconds_below_90pct"),
                 Fig("seconds_below_50pct"), Fig("seconds_at_zero"), Fig("total_loss"),
@@ -116,15 +116,11 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval);
     }
 
-    private static List<(double T, double Value)> Series(IEnumerable<Record> records, string series, string metric, string? phase = null) =>
-        records.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == series && r.Metric == metric
-                           && (phase is null || r.Label("phase") == phase) && r.Value is not null)
-            .Select(r => (double.Parse(r.Label("t") ?? "0", CultureInfo.InvariantCulture), r.Value!.Value)).OrderBy(p => p.Item1).ToList();
 
     private static readonly char[] Blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
     /// <summary>A series as a line of block characters, scaled to its maximum (or to <paramref name="max"/>), at most 60 wide.</summary>
-    public static string Sparkline(IReadOnlyList<(double T, double Value)> series, double? max = null)
+    public static string Sparkline(IReadOnlyList<TimedValue> series, double? max = null)
     {
         if (series.Count == 0) return "";
         var step = Math.Max(1, (int)Math.Ceiling(series.Count / 60.0));

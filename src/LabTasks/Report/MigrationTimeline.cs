@@ -107,12 +107,8 @@ public sealed record MigrationTimeline(
         var during = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "migration");
         var baseline = list.FirstOrDefault(r => r.Metric == "workload_rate" && r.Label("phase") == "baseline");
         var metric = during?.Label("workload_metric");
-        List<TimedValue> Series(string name, string? seriesMetric, string? phase) => list
-            .Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == name && r.Metric == seriesMetric
-                        && r.Label("phase") == phase && r.Value is not null && r.Label("t") is not null)
-            .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
-        var series = metric is null ? [] : Series("workload", metric, "migration");
-        var remaining = Series("migration", "ram_remaining", null);
+        var series = metric is null ? [] : Series(list, "workload", metric, "migration");
+        var remaining = Series(list, "migration", "ram_remaining");
         var gaps = list.Where(r => r.Metric == "ping_gap" && r.Label("kind") == MigrationRecords.KindEvent && r.Value is not null && r.Label("t") is not null)
             .Select(r => new PingGapSpan(ParseDouble(r.Label("t")!), r.Value!.Value, ParseInt(r.Label("missing"))))
             .OrderBy(g => g.StartT).ToList();
@@ -125,6 +121,12 @@ public sealed record MigrationTimeline(
             Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces,
             remaining, Fig("migration_cpu_throttle_max"));
     }
+
+    /// <summary>The points of one series (labels.series, the metric, and labels.phase when given), in time order.</summary>
+    public static List<TimedValue> Series(IEnumerable<Record> records, string series, string metric, string? phase = null) =>
+        records.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == series && r.Metric == metric
+                           && (phase is null || r.Label("phase") == phase) && r.Value is not null && r.Label("t") is not null)
+            .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
 
     private static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 
