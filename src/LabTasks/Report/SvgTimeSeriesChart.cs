@@ -1,4 +1,4 @@
-using System.Globalization;
+using static VirtLab.Report.TemplateRenderer.Formatting;
 
 namespace VirtLab.Report;
 
@@ -41,11 +41,11 @@ public sealed record SvgTimeSeriesSpec(
 public static class SvgTimeSeriesChart
 {
     public const string BaselineName = "baseline (median, separate run)";
-    private const double Left = 78, Right = 20, Top = 46, PanelGap = 34, LegendRow = 18;
+    private const double Left = 78, Right = 20, Top = 46, PanelGap = 34;
     private const string Axis = "#333333", Grid = "#dddddd", Muted = "#666666";
 
-    /// <summary>Panels, then the x-axis labels, then the legend (wrapped to the width), then the footnote.</summary>
-    public static double Height(SvgTimeSeriesSpec spec) => PanelsBottom(spec) + 56 + LegendRows(spec) * LegendRow + (spec.Footnote is null ? 0 : 22);
+    /// <summary>Panels, then the x-axis labels, the legend and the footnote.</summary>
+    public static double Height(SvgTimeSeriesSpec spec) => PanelsBottom(spec) + SvgLegend.Height(LegendEntries(spec), Left, spec.Width - Right, spec.Footnote);
 
     private static double PanelsBottom(SvgTimeSeriesSpec spec) => Top + spec.Panels.Count * (spec.PanelHeight + PanelGap) - PanelGap;
 
@@ -67,7 +67,7 @@ public static class SvgTimeSeriesChart
         }
         var axisY = PanelsBottom(spec);
         svg.Text("text", spec.XAxisLabel, ("x", Left + plotWidth / 2), ("y", axisY + 36), ("text-anchor", "middle"), ("font-size", 12), ("fill", Axis));
-        DrawLegend(svg, spec, axisY + 64);
+        SvgLegend.Draw(svg, LegendEntries(spec), Left, spec.Width - Right, axisY, spec.Footnote);
         return svg.ToString();
     }
 
@@ -127,7 +127,7 @@ public static class SvgTimeSeriesChart
             ("transform", $"rotate(-90 18 {SvgDocument.Num(cy)})"));
 
         if (panel.Baseline is { } baseline)
-            svg.WithTooltip("line", $"{BaselineName}: {Format(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
+            svg.WithTooltip("line", $"{BaselineName}: {Fmt(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
                 ("x1", Left), ("y1", Y(baseline)), ("x2", Left + width), ("y2", Y(baseline)),
                 ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4"), ("class", "baseline"));
         foreach (var series in panel.Series)
@@ -149,53 +149,20 @@ public static class SvgTimeSeriesChart
         foreach (var s in steps)
             d.Append(" V ").Append(SvgDocument.Num(y(s.Value))).Append(" H ").Append(SvgDocument.Num(x(s.To)));
         var low = series.Points.MinBy(p => p.Value)!;
-        svg.WithTooltip("path", $"{series.Name}: {steps.Count} intervals, lowest {Format(low.Value, panel.ValueDecimals)} {panel.YAxisLabel} at t = {Format(low.T, 3)} s",
+        svg.WithTooltip("path", $"{series.Name}: {steps.Count} intervals, lowest {Fmt(low.Value, panel.ValueDecimals)} {panel.YAxisLabel} at t = {Fmt(low.T, 3)} s",
             ("d", d.ToString()), ("fill", "none"), ("stroke", series.Color), ("stroke-width", 2), ("stroke-linejoin", "round"), ("class", "series"));
         if (series.EndNote is { } note)
             svg.WithTooltip("circle", note, ("cx", x(steps[^1].To)), ("cy", y(steps[^1].Value)), ("r", 4), ("fill", series.Color),
                 ("stroke", "#ffffff"), ("stroke-width", 1), ("class", "series-end"));
     }
 
-    private static void DrawLegend(SvgDocument svg, SvgTimeSeriesSpec spec, double top)
+    private static List<SvgLegendEntry> LegendEntries(SvgTimeSeriesSpec spec)
     {
-        var x = Left;
-        var y = top;
-        foreach (var (name, swatch) in LegendItems(spec))
-        {
-            var width = ItemWidth(name);
-            if (x > Left && x + width > spec.Width - Right) { x = Left; y += LegendRow; }
-            swatch(svg, x, y);
-            svg.Text("text", name, ("x", x + 21), ("y", y), ("font-size", 11), ("fill", Axis));
-            x += width;
-        }
-        if (spec.Footnote is not null)
-            svg.Text("text", spec.Footnote, ("x", Left), ("y", y + LegendRow + 4), ("font-size", 10), ("fill", Muted));
-    }
-
-    private static double ItemWidth(string name) => 32 + 6.2 * name.Length;
-
-    private static int LegendRows(SvgTimeSeriesSpec spec)
-    {
-        var (rows, x) = (1, Left);
-        foreach (var (name, _) in LegendItems(spec))
-        {
-            if (x > Left && x + ItemWidth(name) > spec.Width - Right) { rows++; x = Left; }
-            x += ItemWidth(name);
-        }
-        return rows;
-    }
-
-    private static IEnumerable<(string Name, Action<SvgDocument, double, double> Swatch)> LegendItems(SvgTimeSeriesSpec spec)
-    {
-        foreach (var series in spec.Panels.SelectMany(p => p.Series).DistinctBy(s => s.Name))
-            yield return (series.Name, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", series.Color), ("stroke-width", 2)));
+        var entries = spec.Panels.SelectMany(p => p.Series).DistinctBy(s => s.Name).Select(s => SvgLegendEntry.Line(s.Name, s.Color)).ToList();
         if (spec.Panels.Any(p => p.Baseline is not null))
-            yield return (BaselineName, (svg, x, y) => svg.Element("line", ("x1", x), ("y1", y - 4), ("x2", x + 16), ("y2", y - 4), ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4")));
-        foreach (var band in spec.Panels.SelectMany(p => p.Bands).DistinctBy(b => b.Name))
-            yield return (band.Name, (svg, x, y) => svg.Element("rect", ("x", x), ("y", y - 10), ("width", 16), ("height", 12), ("fill", band.Color), ("fill-opacity", Math.Max(band.Opacity, 0.35))));
-        foreach (var mark in spec.Panels.SelectMany(p => p.Marks).DistinctBy(m => m.Name))
-            yield return (mark.Name, (svg, x, y) => svg.Element("line", ("x1", x + 8), ("y1", y - 11), ("x2", x + 8), ("y2", y + 1), ("stroke", mark.Color), ("stroke-width", 2)));
+            entries.Add(SvgLegendEntry.Line(BaselineName, Muted, 1.5, "6 4"));
+        entries.AddRange(spec.Panels.SelectMany(p => p.Bands).DistinctBy(b => b.Name).Select(b => SvgLegendEntry.Box(b.Name, b.Color, Math.Max(b.Opacity, 0.35))));
+        entries.AddRange(spec.Panels.SelectMany(p => p.Marks).DistinctBy(m => m.Name).Select(m => SvgLegendEntry.Tick(m.Name, m.Color)));
+        return entries;
     }
-
-    private static string Format(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 }

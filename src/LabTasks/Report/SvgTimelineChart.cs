@@ -29,7 +29,8 @@ public sealed record SvgTimelineSpec(
 /// <summary>Lanes on one shared time axis, a row per kind of span, with a zero line: a Gantt-like timeline as SVG without script.</summary>
 public static class SvgTimelineChart
 {
-    private const double Left = 176, Right = 20, Top = 50, RowHeight = 10, LanePadding = 9, LegendRow = 18;
+    // The legend starts under the lane labels, not under the plot.
+    private const double Left = 176, Right = 20, Top = 50, RowHeight = 10, LanePadding = 9, LegendLeft = 10;
     private const string Axis = "#333333", Grid = "#e4e4e4", Muted = "#666666";
 
     /// <summary>Tall enough for the lane's rows and for its label lines (12 px each).</summary>
@@ -40,8 +41,8 @@ public static class SvgTimelineChart
         ArgumentNullException.ThrowIfNull(spec);
         var plotWidth = spec.Width - Left - Right;
         var plotBottom = Top + spec.Lanes.Sum(l => LaneHeight(spec, l));
-        var legendRows = LegendRows(spec);
-        var height = plotBottom + 56 + legendRows * LegendRow + (spec.Footnote is null ? 0 : 22);
+        var legend = spec.Legend.Select(i => i.IsTick ? SvgLegendEntry.Tick(i.Name, i.Color) : SvgLegendEntry.Box(i.Name, i.Color)).ToList();
+        var height = plotBottom + SvgLegend.Height(legend, LegendLeft, spec.Width - Right, spec.Footnote);
         var (xMin, xMax, ticks) = SvgScale.Axis(spec.XMin, spec.XMax, 8);
         double X(double v) => Left + (Math.Clamp(v, xMin, xMax) - xMin) / (xMax - xMin) * plotWidth;
         var hatchId = $"{spec.Id}-hatch";
@@ -73,7 +74,7 @@ public static class SvgTimelineChart
             laneTop += laneHeight;
         }
         svg.Element("line", ("x1", Left), ("y1", plotBottom), ("x2", Left + plotWidth), ("y2", plotBottom), ("stroke", Axis), ("stroke-width", 1));
-        DrawLegend(svg, spec, plotBottom + 64);
+        SvgLegend.Draw(svg, legend, LegendLeft, spec.Width - Right, plotBottom, spec.Footnote);
         return svg.ToString();
     }
 
@@ -107,36 +108,5 @@ public static class SvgTimelineChart
             svg.WithTooltip("line", tick.Tooltip, ("x1", x(tick.X)), ("y1", RowY(tick.Row)), ("x2", x(tick.X)), ("y2", RowY(tick.Row) + RowHeight),
                 ("stroke", tick.Color), ("stroke-width", 2), ("class", "tick"));
         svg.Close("g");
-    }
-
-    private static double ItemWidth(string name) => 32 + 6.2 * name.Length;
-
-    private static int LegendRows(SvgTimelineSpec spec)
-    {
-        var (rows, x) = (1, 10.0);
-        foreach (var item in spec.Legend)
-        {
-            if (x > 10 && x + ItemWidth(item.Name) > spec.Width - Right) { rows++; x = 10; }
-            x += ItemWidth(item.Name);
-        }
-        return rows;
-    }
-
-    private static void DrawLegend(SvgDocument svg, SvgTimelineSpec spec, double top)
-    {
-        double x = 10, y = top;
-        foreach (var item in spec.Legend)
-        {
-            var width = ItemWidth(item.Name);
-            if (x > 10 && x + width > spec.Width - Right) { x = 10; y += LegendRow; }
-            if (item.IsTick)
-                svg.Element("line", ("x1", x + 8), ("y1", y - 11), ("x2", x + 8), ("y2", y + 1), ("stroke", item.Color), ("stroke-width", 2));
-            else
-                svg.Element("rect", ("x", x), ("y", y - 10), ("width", 16), ("height", 12), ("fill", item.Color));
-            svg.Text("text", item.Name, ("x", x + 21), ("y", y), ("font-size", 11), ("fill", Axis));
-            x += width;
-        }
-        if (spec.Footnote is not null)
-            svg.Text("text", spec.Footnote, ("x", 10), ("y", y + LegendRow + 4), ("font-size", 10), ("fill", Muted));
     }
 }
