@@ -33,21 +33,7 @@ bench_name=kvm-vs-tcg
 . "$root/bench/lib.sh"
 require_root
 
-# The pipeline's own labs are torn down by the builds (and by their watchdogs if a build dies).
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    remove_hand_lab
-    [ "$status" = 0 ] || echo "kvm-vs-tcg bench: stopped (status $status); logs in $work" >&2
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-bench_tmp=$(mktemp -d /tmp/vlbench.XXXXXX)
-rm -rf "$work"
-mkdir -p "$work"
+bench_start vlbench
 
 events_per_second() {
     local v

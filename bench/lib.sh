@@ -8,6 +8,29 @@ bench_tmp=
 
 die() { echo "$bench_name bench: $*" >&2; exit 1; }
 
+# Traps that clean up on exit, Ctrl+C or TERM, then a fresh $work and $bench_tmp. A script that
+# starts more than the by-hand guest defines bench_cleanup_hook to stop it; it runs first.
+bench_start() {
+    # A signal's trap runs with the redirections of the command it interrupted; fd 3 keeps our stderr.
+    exec 3>&2
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    bench_tmp=$(mktemp -d "/tmp/$1.XXXXXX")
+    rm -rf "$work"
+    mkdir -p "$work"
+}
+
+# The pipeline's own labs are torn down by the builds (and by their watchdogs if a build dies).
+bench_cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook; fi
+    remove_hand_lab
+    [ "$status" = 0 ] || echo "$bench_name bench: stopped (status $status); logs in $work" >&3
+    exit "$status"
+}
+
 require_root() {
     [ "$(id -u)" = 0 ] || die "run as root (it creates a network namespace and starts QEMU)."
     command -v dotnet >/dev/null || die "dotnet is not on PATH."

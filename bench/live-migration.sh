@@ -22,20 +22,7 @@ bench_name=live-migration
 . "$root/bench/lib.sh"
 require_root
 
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -n "$bench_tmp" ] && rm -rf "$bench_tmp"
-    [ "$status" = 0 ] || echo "live-migration bench: stopped (status $status); logs in $work" >&2
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-bench_tmp=$(mktemp -d /tmp/vlbench-migration.XXXXXX)
-rm -rf "$work"
-mkdir -p "$work"
+bench_start vlbench-migration
 
 idle_list=$(printf 'idle;%.0s' $(seq "$idle_migrations"))
 # The experiment's own targets with this bench's scenarios; -p:Force=true measures them every time.

@@ -27,13 +27,13 @@ nic=virtio-net-pci
 raw_name=$nic-guest-to-host-r1.json   # RunIperf's raw file for one repeat of the bench's cell
 
 hand_server=
-# A signal's trap runs with the redirections of the command it interrupted; fd 3 keeps our stderr.
-exec 3>&2
 
 bench_name=virtio-vs-e1000
 . "$root/bench/lib.sh"
 require_root
 command -v python3 >/dev/null || die "python3 is not on PATH (it reads iperf3's JSON)."
+
+bench_cleanup_hook() { stop_hand_server; }
 
 stop_hand_server() {
     [ -n "$hand_server" ] || return 0
@@ -42,22 +42,7 @@ stop_hand_server() {
     hand_server=
 }
 
-# The pipeline's own labs are torn down by the builds (and by their watchdogs if a build dies).
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    stop_hand_server
-    remove_hand_lab
-    [ "$status" = 0 ] || echo "virtio-vs-e1000 bench: stopped (status $status); logs in $work" >&3
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-bench_tmp=$(mktemp -d /tmp/vlbench.XXXXXX)
-rm -rf "$work"
-mkdir -p "$work"
+bench_start vlbench
 
 # The received throughput of one iperf3 -J run, in Mbit/s.
 received_mbits() {
