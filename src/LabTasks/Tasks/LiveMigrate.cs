@@ -27,19 +27,23 @@ public sealed class LiveMigrate : GuestTaskBase
     public string Profile { get; set; } = "default";
     public string ImageManifest { get; set; } = "";
 
-    public int DeadlineSeconds { get; set; } = 60;
-    public int SampleMilliseconds { get; set; } = 250;
-    public int PingIntervalMilliseconds { get; set; } = 20;
-    public int IperfIntervalMilliseconds { get; set; } = 500;
-    public int BaselineSeconds { get; set; } = 10;
-    public int LeadSeconds { get; set; } = 3;
-    public int TailSeconds { get; set; } = 5;
-    public int DirtyWorkers { get; set; } = 1;
-    public int DirtySizeMiB { get; set; } = 64;
-    public string DirtyMethod { get; set; } = "write64";
-    public int SysbenchThreads { get; set; } = 1;
-    public int CpuMaxPrime { get; set; } = 20000;
-    public string MemoryBlockSize { get; set; } = "8K";
+    // The targets pass lab.yaml's values; a task built without them gets lab.yaml's defaults.
+    private static readonly Config.MigrationConfig MigrationDefaults = new();
+    private static readonly Config.SysbenchConfig SysbenchDefaults = new();
+
+    public int DeadlineSeconds { get; set; } = MigrationDefaults.DeadlineSeconds;
+    public int SampleMilliseconds { get; set; } = MigrationDefaults.SampleMilliseconds;
+    public int PingIntervalMilliseconds { get; set; } = MigrationDefaults.PingIntervalMilliseconds;
+    public int IperfIntervalMilliseconds { get; set; } = MigrationDefaults.IperfIntervalMilliseconds;
+    public int BaselineSeconds { get; set; } = MigrationDefaults.BaselineSeconds;
+    public int LeadSeconds { get; set; } = MigrationDefaults.LeadSeconds;
+    public int TailSeconds { get; set; } = MigrationDefaults.TailSeconds;
+    public int DirtyWorkers { get; set; } = MigrationDefaults.DirtyMemory.Workers;
+    public int DirtySizeMiB { get; set; } = MigrationDefaults.DirtyMemory.SizeMiB;
+    public string DirtyMethod { get; set; } = MigrationDefaults.DirtyMemory.Method;
+    public int SysbenchThreads { get; set; } = SysbenchDefaults.Threads;
+    public int CpuMaxPrime { get; set; } = SysbenchDefaults.CpuMaxPrime;
+    public string MemoryBlockSize { get; set; } = SysbenchDefaults.MemoryBlockSize;
     /// <summary>Keep the records of a guest that failed its integrity check (labels.integrity = failed) and warn instead of failing.</summary>
     public bool AllowIntegrityFailure { get; set; }
 
