@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using VirtLab.Records;
 using VirtLab.Util;
 
 namespace VirtLab.Tasks;
@@ -33,6 +34,24 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
     }
 
     protected abstract void Run();
+
+    /// <summary>
+    /// One cell's repeats: <paramref name="measure"/>(repeat, raw folder) runs one and returns its
+    /// records; the cell's result file (metadata ResultFile) is written, atomically, only when every
+    /// repeat succeeded, so a failed or cancelled cell leaves no result and is measured again.
+    /// </summary>
+    protected void MeasureRepeats(ITaskItem cell, int repeats, Func<int, string, IEnumerable<Record>> measure)
+    {
+        var resultFile = cell.GetMetadata("ResultFile");
+        var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+        var records = new List<Record>();
+        for (var repeat = 1; repeat <= repeats; repeat++)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            records.AddRange(measure(repeat, rawDirectory));
+        }
+        RecordFile.Write(resultFile, records);
+    }
 
     protected void LogLabError(LabException e) =>
         Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);

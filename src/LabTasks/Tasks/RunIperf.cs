@@ -4,7 +4,6 @@ using Microsoft.Build.Framework;
 using VirtLab.Iperf;
 using VirtLab.Lab;
 using VirtLab.Qemu;
-using VirtLab.Records;
 using VirtLab.Ssh;
 using VirtLab.Util;
 
@@ -56,24 +55,19 @@ public sealed class RunIperf : LabTask
         {
             var nic = cell.GetMetadata("Nic");
             var direction = cell.GetMetadata("Direction");
-            var resultFile = cell.GetMetadata("ResultFile");
-            var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
-            var records = new List<Record>();
-            for (var repeat = 1; repeat <= Repeats; repeat++)
+            MeasureRepeats(cell, Repeats, (repeat, rawDirectory) =>
             {
-                Cancellation.ThrowIfCancellationRequested();
                 var time = DateTimeOffset.UtcNow;
                 var cpuBefore = qemuPid is { } p1 ? ProcessCpuTime.Seconds(p1) : (double?)null;
                 var (output, result) = nic == "loopback" ? Loopback() : direction == "guest-to-host" ? GuestToHost(ssh!) : HostToGuest(ssh!);
                 var cpu = qemuPid is { } p2 && cpuBefore is { } before ? ProcessCpuTime.Seconds(p2) - before : (double?)null;
                 var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-r{repeat}.{(Tool == "iperf3" ? "json" : "txt")}");
                 AtomicFile.WriteAllText(rawFile, output);
-                records.AddRange(IperfRecords.From(result, cpu, Labels(cell, repeat, rawFile), time));
                 var cost = cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $", QEMU used {c:0.00} CPU s") : "";
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} {nic} {direction} repeat {repeat}/{Repeats}: {result.Summary.BitsPerSecond / 1e9:0.000} Gbit/s{cost}"));
-            }
-            RecordFile.Write(resultFile, records);
+                return IperfRecords.From(result, cpu, Labels(cell, repeat, rawFile), time);
+            });
         }
     }
 

@@ -58,12 +58,8 @@ public sealed class RunSysbench : LabTask
                 "memory" => SysbenchCommand.Memory(syntax, MemoryBlockSize, MemoryTotalSize, Threads),
                 _ => throw new LabException(LabCodes.ConfigBadValue, $"'{workload}' is not a sysbench workload VirtLab runs.", "use cpu or memory in SysbenchWorkload items."),
             };
-            var resultFile = cell.GetMetadata("ResultFile");
-            var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
-            var records = new List<Record>();
-            for (var repeat = 1; repeat <= Repeats; repeat++)
+            MeasureRepeats(cell, Repeats, (repeat, rawDirectory) =>
             {
-                Cancellation.ThrowIfCancellationRequested();
                 var time = DateTimeOffset.UtcNow;
                 var output = run(command);
                 var rawFile = Path.Combine(rawDirectory, $"{Accel}-{workload}-r{repeat}.txt");
@@ -71,11 +67,10 @@ public sealed class RunSysbench : LabTask
                 SysbenchResult result;
                 try { result = SysbenchOutputParser.Parse(output); }
                 catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
-                records.AddRange(SysbenchRecords.From(result, Labels(cell, repeat, rawFile), time));
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat}/{Repeats}: {Headline(result)}"));
-            }
-            RecordFile.Write(resultFile, records);
+                return SysbenchRecords.From(result, Labels(cell, repeat, rawFile), time);
+            });
         }
     }
 
