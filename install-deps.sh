@@ -1,10 +1,11 @@
 #!/bin/sh
-# Installs every Debian package VirtLab drives (QEMU, the benchmarks, the guest's userland and the
-# network tools). Idempotent: a second run installs nothing. Run as root.
+# Installs every Debian package VirtLab drives: the packages named in src/LabTasks/build/VirtLab.Tools.props
+# (QEMU, the benchmarks, the guest's userland, the network tools, and what the tests use).
+# Idempotent: a second run installs nothing. Run as root.
 set -eu
-packages="qemu-system-x86 qemu-utils sysbench iperf iperf3 stress-ng dropbear-bin busybox-static
-  openssh-client iproute2 kmod cpio procps psmisc tcpdump dpkg apt zstd xz-utils
-  chromium"
+registry="$(dirname "$0")/src/LabTasks/build/VirtLab.Tools.props"
+packages=$(sed -n 's/.*<VirtLabTool .*Package="\([^"]*\)".*/\1/p' "$registry" | sort -u)
+[ -n "$packages" ] || { echo "VirtLab: no packages found in $registry" >&2; exit 1; }
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -32,6 +32,7 @@ cat >"$bench_tmp/live-migration-bench.proj" <<PROJ
     <Experiment>live-migration-bench</Experiment>
     <LabFile>$root/experiments/lab.yaml</LabFile>
     <ResultsDir>$work/results/</ResultsDir>
+    <SummaryKind>migration</SummaryKind>
     <SummaryTemplate>$root/templates/live-migration-summary.md.sbn</SummaryTemplate>
   </PropertyGroup>
   <ItemGroup>
@@ -39,7 +40,7 @@ cat >"$bench_tmp/live-migration-bench.proj" <<PROJ
     <MigrationScenario Include="dirty-default" Workloads="dirty-memory" DeadlineSeconds="$default_deadline" Quick="true" />
     <MigrationScenario Include="dirty-auto-converge" Workloads="dirty-memory" Capabilities="auto-converge" DeadlineSeconds="180" Quick="true" />
   </ItemGroup>
-  <Target Name="Build" DependsOnTargets="VirtLabMigrationExperiment" />
+  <Target Name="Build" DependsOnTargets="VirtLabExperiment" />
   <Import Project="$root/Directory.Build.targets" />
 </Project>
 PROJ

@@ -79,7 +79,7 @@ public class LabConfigLoaderTests
         var config = LabConfigLoader.Parse("guest:\n  kernel:\n    source: path\n    path: /k/$(x);@(y)<&>.bz\n", "lab.yaml");
         config.Profiles["default"] = new ProfileConfig();
         var props = LoadLab.Render(LabProfile.Select(config, "default", "lab.yaml"), "lab.yaml");
-        Assert.Contains("<VirtLabKernelPath>/k/%24(x)%3B%40(y)&lt;&amp;&gt;.bz</VirtLabKernelPath>", props);
+        Assert.Contains("<VirtLabGuestKernelPath>/k/%24(x)%3B%40(y)&lt;&amp;&gt;.bz</VirtLabGuestKernelPath>", props);
         System.Xml.Linq.XDocument.Parse(props);
     }
 }

@@ -30,7 +30,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
     {
         using var lab = MigrationTestLab.Start();
         var runner = new MigrationScenarioRunner(lab.State, lab.ImageFiles.ClientPrivateKey, lab.ImageFiles.HostPublicKeyFile,
-            new WorkloadOptions(DirtySizeMiB: 64), Path.Combine(lab.RunDirectory, "raw"), output.WriteLine);
+            new WorkloadOptions() with { DirtySizeMiB = 64 }, Path.Combine(lab.RunDirectory, "raw"), output.WriteLine);
         // 16 MiB/s keeps the migration of a 512 MiB guest running well past the kill at 1.5 s; with
         // QEMU's default 128 MiB/s it sometimes completed first (seen in CI), and there was no fault to see.
         var settings = MigrationSettings.Parse("fault", "", "", "16", "", "", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
@@ -113,24 +113,25 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
         cell.SetMetadata("Workloads", "idle");
         cell.SetMetadata("ResultFile", resultFile);
         var spec = MigrationScenarioRunner.SpecFor(lab.Guest, guest, null);
+        var guestItem = new TaskItem("lab-guest");
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
+            ["Kernel"] = spec.Kernel, ["Initramfs"] = spec.Initramfs, ["ImageManifest"] = "",
+            ["PrivateKeyFile"] = lab.ImageFiles.ClientPrivateKey, ["HostKeyFile"] = lab.ImageFiles.HostPublicKeyFile,
+            ["Address"] = spec.Address.ToString(), ["PrefixLength"] = spec.PrefixLength.ToString(), ["HostAddress"] = spec.Gateway.ToString(),
+            ["MemoryMiB"] = spec.MemoryMiB.ToString(), ["Vcpus"] = spec.Vcpus.ToString(), ["BootTimeoutSeconds"] = "60",
+            ["RunDirectory"] = Path.GetDirectoryName(spec.SerialLog)!,
+        })
+            guestItem.SetMetadata(name, value);
         var task = new LiveMigrate
         {
             BuildEngine = engine,
             Namespace = lab.State.Namespace,
-            Guest = guest,
+            Guest = guestItem,
+            GuestName = guest,
             Cell = cell,
             Experiment = "live-migration",
             HostFingerprint = "test",
-            Kernel = spec.Kernel,
-            Initramfs = spec.Initramfs,
-            PrivateKeyFile = lab.ImageFiles.ClientPrivateKey,
-            HostKeyFile = lab.ImageFiles.HostPublicKeyFile,
-            GuestAddress = spec.Address.ToString(),
-            PrefixLength = spec.PrefixLength,
-            HostAddress = spec.Gateway.ToString(),
-            MemoryMiB = spec.MemoryMiB,
-            Vcpus = spec.Vcpus,
-            TimeoutSeconds = 60,
             SerialLog = spec.SerialLog,
             KernelArguments = "pti=on",
             LeadSeconds = 1,
@@ -174,7 +175,7 @@ public sealed class MigrationTestLab : IDisposable
         try
         {
             new LabNetwork(state).Create(IPAddress.Parse("10.1.1.254"), 24, []);
-            var tap = GuestTaskBase.TapName(guestName);
+            var tap = LabNetwork.TapName(guestName);
             new LabNetwork(state).AddTap(tap);
             var runDir = Directory.CreateTempSubdirectory("virtlab-migtest-run-").FullName;
             var spec = new GuestSpec(guestName, "tcg", memoryMiB, 1, image.PvhKernel ?? image.Kernel, image.Initramfs,

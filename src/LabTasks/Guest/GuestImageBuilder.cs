@@ -31,7 +31,7 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         var modules = AddModules(content, kernel, cancellationToken);
         var busybox = HostTools.Find("busybox");
         GuestRootfs.AddBusybox(content, busybox, cancellationToken);
-        var toolPaths = GuestRootfs.Tools.ToDictionary(t => t, HostTools.Find);
+        var toolPaths = ToolRegistry.InGuest.ToDictionary(t => t.Name, t => HostTools.Find(t.Name));
         foreach (var path in toolPaths.Values) GuestRootfs.AddHostBinary(content, path, cancellationToken: cancellationToken);
         GuestRootfs.AddAccounts(content, keys.ClientPublicKeyLine, keys.HostPrivateKey);
 

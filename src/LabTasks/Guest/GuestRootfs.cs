@@ -7,9 +7,6 @@ namespace VirtLab.Guest;
 /// <summary>Fills an <see cref="InitramfsContent"/> with the guest's userland, modules, keys and init.</summary>
 public static class GuestRootfs
 {
-    /// <summary>The host programs the experiments run inside the guest (busybox is added separately).</summary>
-    public static readonly IReadOnlyList<string> Tools = ["sysbench", "iperf", "iperf3", "stress-ng", "dropbear"];
-
     public const string ModuleListPath = "etc/virtlab/modules";
     public const string HostKeyPath = "etc/dropbear/dropbear_ed25519_host_key";
 

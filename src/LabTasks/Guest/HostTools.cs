@@ -17,23 +17,13 @@ public static partial class HostTools
             if (File.Exists(candidate)) return candidate;
         }
         throw new LabException(LabCodes.MissingTool, $"{program} is not installed on this host; the guest image copies it from here.",
-            ToolInstallHint.For(program));
+            ToolRegistry.InstallHint(program));
     }
-
-    /// <summary>The arguments that make each tool print its version (iperf 2 and dropbear print to stderr and exit 1).</summary>
-    private static readonly Dictionary<string, string[]> VersionArguments = new()
-    {
-        ["sysbench"] = ["--version"],
-        ["iperf"] = ["--version"],
-        ["iperf3"] = ["--version"],
-        ["stress-ng"] = ["--version"],
-        ["dropbear"] = ["-V"],
-        ["busybox"] = [],
-    };
 
     public static string Version(string program, string path, CancellationToken cancellationToken = default)
     {
-        var args = VersionArguments.GetValueOrDefault(program, ["--version"]);
+        // iperf 2 and dropbear print their version to stderr and exit 1; the registry says how each tool is asked.
+        var args = ToolRegistry.VersionArgumentsOf(program);
         var result = ProcessRunner.Run(path, args, TimeSpan.FromSeconds(30), cancellationToken);
         return ParseVersion(result.StandardOutput + "\n" + result.StandardError) ?? "unknown";
     }

@@ -33,6 +33,13 @@ public sealed class LabNetwork(LabState state)
         InLab("link", "set", tap, "up");
     }
 
+    /// <summary>Taps live inside the lab namespace, so a short per-guest name cannot collide with the host's.</summary>
+    public static string TapName(string guest)
+    {
+        var name = "tap-" + LabState.ValidGuest(guest);
+        return name.Length <= 15 ? name : name[..15];
+    }
+
     public void DeleteTap(string tap)
     {
         ValidateInterface(tap);

@@ -99,7 +99,7 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     public static GuestSpec SpecFor(GuestSpec template, string name, string? incoming) => template with
     {
         Name = name,
-        Nics = template.Nics.Select(n => n with { Tap = GuestTaskBase.TapName(name) }).ToList(),
+        Nics = template.Nics.Select(n => n with { Tap = LabNetwork.TapName(name) }).ToList(),
         SerialLog = Path.Combine(Path.GetDirectoryName(template.SerialLog) ?? ".", name + ".serial.log"),
         Incoming = incoming,
     };

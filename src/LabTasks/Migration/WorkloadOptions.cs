@@ -4,17 +4,29 @@ using VirtLab.Util;
 
 namespace VirtLab.Migration;
 
-/// <summary>The sizes of the workloads, from lab.yaml (sysbench and migration.dirtyMemory of the profile).</summary>
+/// <summary>
+/// The sizes of the workloads, from lab.yaml (sysbench and migration.dirtyMemory of the profile).
+/// Without them, lab.yaml's own defaults (SysbenchConfig, DirtyMemoryConfig) apply: one value each.
+/// </summary>
 public sealed partial record WorkloadOptions(
-    int SysbenchThreads = 1,
-    int CpuMaxPrime = 20000,
-    string MemoryBlockSize = "8K",
-    int DirtyWorkers = 1,
-    int DirtySizeMiB = 64,
-    string DirtyMethod = "flip",
-    double IperfIntervalSeconds = 0.5,
+    int SysbenchThreads,
+    int CpuMaxPrime,
+    string MemoryBlockSize,
+    int DirtyWorkers,
+    int DirtySizeMiB,
+    string DirtyMethod,
+    double IperfIntervalSeconds,
     int IperfPort = 5201)
 {
+    private static readonly Config.SysbenchConfig SysbenchDefaults = new();
+    private static readonly Config.MigrationConfig MigrationDefaults = new();
+
+    public WorkloadOptions() : this(SysbenchDefaults.Threads, SysbenchDefaults.CpuMaxPrime, SysbenchDefaults.MemoryBlockSize,
+        MigrationDefaults.DirtyMemory.Workers, MigrationDefaults.DirtyMemory.SizeMiB, MigrationDefaults.DirtyMemory.Method,
+        MigrationDefaults.IperfIntervalMilliseconds / 1000.0)
+    {
+    }
+
     public static readonly string[] Names = ["iperf", "sysbench-cpu", "sysbench-memory", "dirty-memory", "idle"];
 
     public IMigrationWorkload Create(string name) => name switch

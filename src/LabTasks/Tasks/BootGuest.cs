@@ -21,9 +21,9 @@ public sealed class BootGuest : GuestTaskBase
         var outcome = BootOnOwnTap(Name, Accel);
         if (!outcome.Ready)
             throw new LabException(LabCodes.GuestBoot, $"Guest '{Name}' (-accel {Accel}) did not boot: {Describe(outcome)}",
-                $"see the serial log {SerialLog}; raise guest.bootTimeoutSeconds in lab.yaml if the machine is just slow.");
+                $"see the serial log {Spec(Name, Accel).SerialLog}; raise guest.bootTimeoutSeconds in lab.yaml if the machine is just slow.");
         BootSeconds = outcome.Seconds.ToString("0.00", CultureInfo.InvariantCulture);
-        QemuPid = Launcher().Pid(Name) ?? 0;
+        QemuPid = LabGuest.Launcher(Lab).Pid(Name) ?? 0;
         Log.LogMessage(MessageImportance.High, $"VirtLab: guest '{Name}' (-accel {Accel}) answered SSH {BootSeconds} s after QEMU started.");
     }
 }

@@ -7,17 +7,7 @@ internal static class CellLabels
 {
     private static readonly Dictionary<string, string> KernelVersions = new();
 
-    /// <summary>
-    /// The guest's size and kernel. The kernel version is read from the image manifest once per
-    /// task run, not once per record set.
-    /// </summary>
-    public static void AddGuest(SortedDictionary<string, string> labels, int memoryMiB, int vcpus, string imageManifest)
-    {
-        labels["guest_memory_mib"] = memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        labels["guest_vcpus"] = vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (GuestKernel(imageManifest) is { } kernel) labels["guest_kernel"] = kernel;
-    }
-
+    /// <summary>The guest's kernel version, read from the image manifest once per task run, not once per record set.</summary>
     public static string? GuestKernel(string imageManifest)
     {
         if (!File.Exists(imageManifest)) return null;

@@ -15,11 +15,8 @@ public sealed class CollectNetworkEvidence : LabTask
 {
     [Required] public string Namespace { get; set; } = "";
     [Required] public string GuestName { get; set; } = "";
-    [Required] public string GuestAddress { get; set; } = "";
-    [Required] public string HostAddress { get; set; } = "";
-    [Required] public int PrefixLength { get; set; }
-    [Required] public string PrivateKeyFile { get; set; } = "";
-    [Required] public string HostKeyFile { get; set; } = "";
+    /// <summary>The VirtLabGuest item (see <see cref="LabGuest"/>).</summary>
+    [Required] public ITaskItem Guest { get; set; } = null!;
     [Required] public string OutputDirectory { get; set; } = "";
     public bool Stp { get; set; }
     public int ForwardDelaySeconds { get; set; } = 9;
@@ -28,9 +25,11 @@ public sealed class CollectNetworkEvidence : LabTask
 
     protected override void Run()
     {
-        var host = IPAddress.Parse(HostAddress);
+        var guest = LabGuest.From(Guest);
+        var host = guest.HostAddress;
+        var prefixLength = guest.PrefixLength;
         var netns = new LabState(Namespace).NetworkNamespace;
-        using (var ssh = GuestSsh.Connect(netns, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30)))
+        using (var ssh = guest.Ssh(new LabState(Namespace)))
         {
             var ping = ssh.Run($"ping -c 3 -W 2 {host}", TimeSpan.FromSeconds(30), Cancellation);
             AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "guest-ping-host.txt"), ping.StandardOutput + ping.StandardError);
@@ -42,18 +41,18 @@ public sealed class CollectNetworkEvidence : LabTask
         }
         var state = new LabState(Namespace);
         var evidence = File.Exists(state.HostNicSnapshotFile)
-            ? HostNicEvidence(netns, HostNicBridge.Snapshot.Load(state.HostNicSnapshotFile))
+            ? HostNicEvidence(netns, HostNicBridge.Snapshot.Load(state.HostNicSnapshotFile), $"{host}/{prefixLength}")
             : NetworkEvidence.Collect(netns) with
             {
-                Interfaces = IsolatedLabConfig.RenderInterfaces(host, PrefixLength),
-                Netplan = IsolatedLabConfig.RenderNetplan(host, PrefixLength),
+                Interfaces = IsolatedLabConfig.RenderInterfaces(host, prefixLength),
+                Netplan = IsolatedLabConfig.RenderNetplan(host, prefixLength),
             };
         evidence.WriteArtifacts(OutputDirectory);
         Log.LogMessage(MessageImportance.High, $"VirtLab: evidence for question A written to {OutputDirectory}");
     }
 
     /// <summary>Host-NIC mode: the homework's set-up, rendered from the NIC's state before it was bridged.</summary>
-    private NetworkEvidence HostNicEvidence(string netns, HostNicBridge.Snapshot snapshot) =>
+    private NetworkEvidence HostNicEvidence(string netns, HostNicBridge.Snapshot snapshot, string hostAddress) =>
         NetworkEvidence.Collect(netns.Length == 0 ? null : netns, snapshot,
-            new BridgeOptions(snapshot.Nic, LabNetwork.Bridge, $"{HostAddress}/{PrefixLength}", Stp, ForwardDelaySeconds, HelloTimeSeconds, MaxAgeSeconds));
+            new BridgeOptions(snapshot.Nic, LabNetwork.Bridge, hostAddress, Stp, ForwardDelaySeconds, HelloTimeSeconds, MaxAgeSeconds));
 }

@@ -19,13 +19,12 @@ namespace VirtLab.Tasks;
 public sealed class LiveMigrate : GuestTaskBase
 {
     /// <summary>The guest BootGuest started (e.g. mig-0); migrations go to mig-1, mig-2 …</summary>
-    [Required] public string Guest { get; set; } = "";
+    [Required] public string GuestName { get; set; } = "";
     /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
     [Required] public ITaskItem Cell { get; set; } = null!;
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
     public string Profile { get; set; } = "default";
-    public string ImageManifest { get; set; } = "";
 
     // The targets pass lab.yaml's values; a task built without them gets lab.yaml's defaults.
     private static readonly Config.MigrationConfig MigrationDefaults = new();
@@ -65,10 +64,11 @@ public sealed class LiveMigrate : GuestTaskBase
         var lab = new LabState(Namespace);
         var resultFile = Cell.GetMetadata("ResultFile");
         var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
-        var runner = new MigrationScenarioRunner(lab, PrivateKeyFile, HostKeyFile, Workloads(), rawDirectory,
+        var runner = new MigrationScenarioRunner(lab, LabGuest.PrivateKeyFile, LabGuest.HostKeyFile, Workloads(), rawDirectory,
             message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
-        var runs = runner.Run(plan, RunningSpec(), Cancellation);
-        CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : Guest;
+        // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).
+        var runs = runner.Run(plan, Spec(GuestName, "tcg"), Cancellation);
+        CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : GuestName;
 
         var labels = BaseLabels();
         var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
@@ -123,12 +123,6 @@ public sealed class LiveMigrate : GuestTaskBase
     private WorkloadOptions Workloads() => new(SysbenchThreads, CpuMaxPrime, MemoryBlockSize, DirtyWorkers, DirtySizeMiB, DirtyMethod,
         IperfIntervalMilliseconds / 1000.0);
 
-    /// <summary>The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).</summary>
-    private GuestSpec RunningSpec() => new(Guest, "tcg", MemoryMiB, Vcpus, Kernel, Initramfs,
-        IPAddress.Parse(GuestAddress), PrefixLength, IPAddress.Parse(HostAddress),
-        [new GuestNic(NicModel, TapName(Guest), QemuCommandLine.Mac(1, 0))], SerialLog,
-        KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-
     private SortedDictionary<string, string> BaseLabels()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -140,12 +134,10 @@ public sealed class LiveMigrate : GuestTaskBase
             ["accel"] = "tcg",
             ["nic"] = NicModel,
             ["qemu_version"] = QemuVersion.Installed(),
-            ["guest_memory_mib"] = MemoryMiB.ToString(inv),
-            ["guest_vcpus"] = Vcpus.ToString(inv),
             ["guest_kernel_args"] = KernelArguments,
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
-        if (CellLabels.GuestKernel(ImageManifest) is { } kernel) labels["guest_kernel"] = kernel;
+        LabGuest.AddLabels(labels);
         return labels;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Microsoft.Build.Framework;
 using VirtLab.Config;
@@ -7,9 +8,12 @@ using VirtLab.Util;
 namespace VirtLab.Tasks;
 
 /// <summary>
-/// Reads lab.yaml, selects the profile and writes its values as MSBuild properties into a .props
-/// file that the experiment imports (the nuget.g.props pattern: generated during restore, read by
-/// the build's evaluation).
+/// Reads lab.yaml, selects the profile and writes its values into a .props file that the
+/// experiment imports (the nuget.g.props pattern: generated during restore, read by the build's
+/// evaluation). Every key becomes a property named after its path (guest.memoryMiB →
+/// VirtLabGuestMemoryMiB; a profile's sysbench.cpuMaxPrime → VirtLabSysbenchCpuMaxPrime) and a
+/// VirtLabParameter item (Include = the key as lab.yaml spells it), so a new key in the
+/// configuration classes reaches the targets and the report without touching this file.
 /// </summary>
 public sealed class LoadLab : LabTask
 {
@@ -23,59 +27,60 @@ public sealed class LoadLab : LabTask
         AtomicFile.WriteIfDifferent(PropsFile, Render(lab, LabFile));
     }
 
+    /// <summary>One lab.yaml value: its key as written there and the property it becomes.</summary>
+    public sealed record Parameter(string Key, string Property, string Value);
+
+    public static IReadOnlyList<Parameter> Parameters(LabProfile lab)
+    {
+        var parameters = new List<Parameter>();
+        Flatten(lab.Config, "", "VirtLab", parameters);
+        // Not a key of lab.yaml: the first guest's address, derived from network.hostAddress.
+        parameters.Add(new Parameter("network.guestAddress", "VirtLabGuestAddress", lab.GuestAddress(1).ToString()));
+        Flatten(lab.Profile, $"profiles.{lab.ProfileName}.", "VirtLab", parameters);
+        return parameters;
+    }
+
+    /// <summary>Values the targets need that lab.yaml holds only in combined form.</summary>
+    private static IEnumerable<(string Name, string Value)> Derived(LabProfile lab) =>
+    [
+        ("VirtLabProfile", lab.ProfileName),
+        ("VirtLabHostAddress", lab.HostAddress.ToString()),
+        ("VirtLabPrefixLength", lab.PrefixLength.ToString(CultureInfo.InvariantCulture)),
+    ];
+
     public static string Render(LabProfile lab, string labFile)
     {
-        var c = lab.Config;
-        var p = lab.Profile;
-        var inv = CultureInfo.InvariantCulture;
-        var properties = new (string Name, string Value)[]
-        {
-            ("VirtLabProfile", lab.ProfileName),
-            ("VirtLabHostAddress", lab.HostAddress.ToString()),
-            ("VirtLabPrefixLength", lab.PrefixLength.ToString(inv)),
-            ("VirtLabNetworkMode", c.Network.Mode),
-            ("VirtLabHostNic", c.Network.HostNic),
-            ("VirtLabHostNicNamespace", c.Network.HostNicNamespace),
-            ("VirtLabBridgeStp", c.Network.Bridge.Stp ? "true" : "false"),
-            ("VirtLabBridgeForwardDelaySeconds", c.Network.Bridge.ForwardDelaySeconds.ToString(inv)),
-            ("VirtLabBridgeHelloTimeSeconds", c.Network.Bridge.HelloTimeSeconds.ToString(inv)),
-            ("VirtLabBridgeMaxAgeSeconds", c.Network.Bridge.MaxAgeSeconds.ToString(inv)),
-            ("VirtLabGuestAddress", lab.GuestAddress(1).ToString()),
-            ("VirtLabGuestMemoryMiB", c.Guest.MemoryMiB.ToString(inv)),
-            ("VirtLabGuestVcpus", c.Guest.Vcpus.ToString(inv)),
-            ("VirtLabBootTimeoutSeconds", c.Guest.BootTimeoutSeconds.ToString(inv)),
-            ("VirtLabKernelSource", c.Guest.Kernel.Source),
-            ("VirtLabKernelPackage", c.Guest.Kernel.Package),
-            ("VirtLabKernelPath", c.Guest.Kernel.Path ?? ""),
-            ("VirtLabKernelModules", c.Guest.Kernel.Modules ?? ""),
-            ("VirtLabKvmProbeTimeoutSeconds", c.Kvm.ProbeTimeoutSeconds.ToString(inv)),
-            ("VirtLabRepeats", p.Repeats.ToString(inv)),
-            ("VirtLabSysbenchThreads", p.Sysbench.Threads.ToString(inv)),
-            ("VirtLabSysbenchCpuMaxPrime", p.Sysbench.CpuMaxPrime.ToString(inv)),
-            ("VirtLabSysbenchCpuEvents", p.Sysbench.CpuEvents.ToString(inv)),
-            ("VirtLabSysbenchMemoryBlockSize", p.Sysbench.MemoryBlockSize),
-            ("VirtLabSysbenchMemoryTotalSize", p.Sysbench.MemoryTotalSize),
-            ("VirtLabIperfDurationSeconds", p.Iperf.DurationSeconds.ToString(inv)),
-            ("VirtLabIperfIntervalSeconds", p.Iperf.IntervalSeconds.ToString(inv)),
-            ("VirtLabIperfWindow", p.Iperf.Window),
-            ("VirtLabIperfStreams", p.Iperf.Streams.ToString(inv)),
-            ("VirtLabMigrationDeadlineSeconds", p.Migration.DeadlineSeconds.ToString(inv)),
-            ("VirtLabMigrationSampleMilliseconds", p.Migration.SampleMilliseconds.ToString(inv)),
-            ("VirtLabMigrationPingIntervalMilliseconds", p.Migration.PingIntervalMilliseconds.ToString(inv)),
-            ("VirtLabMigrationIperfIntervalMilliseconds", p.Migration.IperfIntervalMilliseconds.ToString(inv)),
-            ("VirtLabMigrationBaselineSeconds", p.Migration.BaselineSeconds.ToString(inv)),
-            ("VirtLabMigrationLeadSeconds", p.Migration.LeadSeconds.ToString(inv)),
-            ("VirtLabMigrationTailSeconds", p.Migration.TailSeconds.ToString(inv)),
-            ("VirtLabMigrationDirtyWorkers", p.Migration.DirtyMemory.Workers.ToString(inv)),
-            ("VirtLabMigrationDirtySizeMiB", p.Migration.DirtyMemory.SizeMiB.ToString(inv)),
-            ("VirtLabMigrationDirtyMethod", p.Migration.DirtyMemory.Method),
-        };
+        var parameters = Parameters(lab);
         var sb = new StringBuilder();
-        sb.Append("<Project>\n  <!-- Generated by VirtLab from ").Append(System.Security.SecurityElement.Escape(labFile))
+        sb.Append("<Project>\n  <!-- Generated by VirtLab from ").Append(SecurityEscape(labFile))
           .Append(" (profile ").Append(lab.ProfileName).Append("). Edit lab.yaml, not this file. -->\n  <PropertyGroup>\n");
-        foreach (var (name, value) in properties)
+        foreach (var (name, value) in Derived(lab).Concat(parameters.Select(p => (p.Property, p.Value))))
             sb.Append("    <").Append(name).Append('>').Append(MSBuildEscaping.ForPropertyValue(value)).Append("</").Append(name).Append(">\n");
-        sb.Append("  </PropertyGroup>\n</Project>\n");
+        sb.Append("  </PropertyGroup>\n  <ItemGroup>\n");
+        foreach (var p in parameters)
+            sb.Append("    <VirtLabParameter Include=\"").Append(MSBuildEscaping.ForPropertyValue(p.Key))
+              .Append("\" Value=\"").Append(MSBuildEscaping.ForPropertyValue(p.Value).Replace("\"", "&quot;")).Append("\" />\n");
+        sb.Append("  </ItemGroup>\n</Project>\n");
         return sb.ToString();
+    }
+
+    private static string SecurityEscape(string text) => System.Security.SecurityElement.Escape(text);
+
+    private static void Flatten(object section, string keyPrefix, string propertyPrefix, List<Parameter> into)
+    {
+        foreach (var property in section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var key = keyPrefix + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            var name = propertyPrefix + property.Name;
+            var value = property.GetValue(section);
+            switch (value)
+            {
+                case System.Collections.IDictionary: break; // profiles: the selected one is flattened on its own
+                case string or null: into.Add(new Parameter(key, name, (string?)value ?? "")); break;
+                case bool b: into.Add(new Parameter(key, name, b ? "true" : "false")); break;
+                case IFormattable f: into.Add(new Parameter(key, name, f.ToString(null, CultureInfo.InvariantCulture))); break;
+                default: Flatten(value, key + ".", name, into); break;
+            }
+        }
     }
 }

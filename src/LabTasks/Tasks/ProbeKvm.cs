@@ -24,7 +24,7 @@ public sealed class ProbeKvm : GuestTaskBase
         else
         {
             outcome = BootOnOwnTap(name, "kvm");
-            if (outcome.Ready) Launcher().Stop(name);
+            if (outcome.Ready) LabGuest.Launcher(Lab).Stop(name);
         }
 
         var reason = outcome.Ready

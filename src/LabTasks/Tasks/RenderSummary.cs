@@ -6,9 +6,15 @@ using VirtLab.Util;
 
 namespace VirtLab.Tasks;
 
-/// <summary>Merges an experiment's cell records into records.ndjson and renders summary.md from them.</summary>
+/// <summary>
+/// Merges an experiment's cell records into records.ndjson and renders summary.md from them, with
+/// the summary model the experiment declares (SummaryKind: sysbench, iperf or migration).
+/// </summary>
 public sealed class RenderSummary : LabTask
 {
+    public static readonly string[] Kinds = ["sysbench", "iperf", "migration"];
+
+    [Required] public string Kind { get; set; } = "";
     [Required] public string Experiment { get; set; } = "";
     [Required] public string Profile { get; set; } = "";
     [Required] public ITaskItem[] RecordFiles { get; set; } = [];
@@ -19,12 +25,18 @@ public sealed class RenderSummary : LabTask
 
     protected override void Run()
     {
+        if (!Kinds.Contains(Kind))
+            throw new LabException(LabCodes.ConfigBadValue, $"SummaryKind '{Kind}' is not a summary VirtLab renders.",
+                $"set <SummaryKind> in the experiment's .proj to one of {string.Join(", ", Kinds)}.");
         var present = RecordFiles.Select(f => f.ItemSpec).Where(File.Exists).ToList();
         var records = RecordFile.ReadAll(present);
         RecordFile.Write(RecordsFile, records);
-        object model = MigrationSummary.IsMigration(records) ? MigrationSummary.From(Experiment, Profile, records)
-            : records.Any(r => r.Label("tool") is "iperf2" or "iperf3") ? IperfSummary.From(Experiment, Profile, records)
-            : SysbenchSummary.From(Experiment, Profile, records);
+        object model = Kind switch
+        {
+            "migration" => MigrationSummary.From(Experiment, Profile, records),
+            "iperf" => IperfSummary.From(Experiment, Profile, records),
+            _ => SysbenchSummary.From(Experiment, Profile, records),
+        };
         var verdict = File.Exists(KvmVerdictFile) ? KvmVerdict.Load(KvmVerdictFile) : null;
         var text = TemplateRenderer.Render(Template, model, new Dictionary<string, object?>
         {

@@ -24,10 +24,8 @@ public sealed class RunIperf : LabTask
     [Required] public string HostFingerprint { get; set; } = "";
     [Required] public string Namespace { get; set; } = "";
     [Required] public string GuestName { get; set; } = "";
-    [Required] public string GuestAddress { get; set; } = "";
-    [Required] public string HostAddress { get; set; } = "";
-    [Required] public string PrivateKeyFile { get; set; } = "";
-    [Required] public string HostKeyFile { get; set; } = "";
+    /// <summary>The VirtLabGuest item (see <see cref="LabGuest"/>).</summary>
+    [Required] public ITaskItem Guest { get; set; } = null!;
     public string Profile { get; set; } = "default";
     public string Tool { get; set; } = "iperf3";
     [Required] public int Repeats { get; set; }
@@ -35,10 +33,9 @@ public sealed class RunIperf : LabTask
     [Required] public double IntervalSeconds { get; set; }
     public string Window { get; set; } = "";
     public int Streams { get; set; } = 1;
-    public int GuestMemoryMiB { get; set; }
-    public int GuestVcpus { get; set; }
-    public string ImageManifest { get; set; } = "";
 
+    private LabGuest? _guest;
+    private LabGuest LabGuest => _guest ??= LabGuest.From(Guest);
     private LabCommand Lab => new(new LabState(Namespace).NetworkNamespace);
     private TimeSpan RunTimeout => TimeSpan.FromSeconds(DurationSeconds * 3 + 60);
 
@@ -47,9 +44,8 @@ public sealed class RunIperf : LabTask
         if (Tool is not ("iperf3" or "iperf2"))
             throw new LabException(LabCodes.ConfigBadValue, $"IperfTool '{Tool}' is not iperf3 or iperf2.", "pass -p:IperfTool=iperf3 (default) or -p:IperfTool=iperf2.");
         var guestCells = Cells.Where(c => c.GetMetadata("Nic") != "loopback").ToList();
-        using var ssh = guestCells.Count == 0 ? null
-            : GuestSsh.Connect(new LabState(Namespace).NetworkNamespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
-        var qemuPid = guestCells.Count == 0 ? null : new GuestLauncher(new LabState(Namespace), PrivateKeyFile, HostKeyFile).Pid(GuestName);
+        using var ssh = guestCells.Count == 0 ? null : LabGuest.Ssh(new LabState(Namespace));
+        var qemuPid = guestCells.Count == 0 ? null : LabGuest.Launcher(new LabState(Namespace)).Pid(GuestName);
 
         foreach (var cell in Cells)
         {
@@ -96,7 +92,7 @@ public sealed class RunIperf : LabTask
         Check(ssh.Run($"{serverCommand.ToShellString()} -D >/dev/null 2>&1", TimeSpan.FromSeconds(20)), "start the iperf server in the guest");
         try
         {
-            return RunClientInLab(IPAddress.Parse(GuestAddress), reverse: false);
+            return RunClientInLab(LabGuest.Address, reverse: false);
         }
         finally
         {
@@ -121,7 +117,7 @@ public sealed class RunIperf : LabTask
 
     private (string, IperfResult) RunClientInGuest(GuestSsh ssh, bool reverse)
     {
-        var client = Client(IPAddress.Parse(HostAddress), reverse);
+        var client = Client(LabGuest.HostAddress, reverse);
         var run = ssh.Run(client.ToShellString(), RunTimeout, Cancellation);
         return (run.StandardOutput, Parse(run.StandardOutput, run.StandardError));
     }
@@ -176,10 +172,7 @@ public sealed class RunIperf : LabTask
         labels["streams"] = Streams.ToString(CultureInfo.InvariantCulture);
         labels["window"] = Window.Length == 0 ? "default" : Window;
         labels["qemu_version"] = QemuVersion.Installed();
-        if (nic != "loopback")
-        {
-            CellLabels.AddGuest(labels, GuestMemoryMiB, GuestVcpus, ImageManifest);
-        }
+        if (nic != "loopback") LabGuest.AddLabels(labels);
         return labels;
     }
 }

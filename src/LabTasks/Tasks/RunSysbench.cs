@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Build.Framework;
 using VirtLab.Qemu;
 using VirtLab.Records;
@@ -30,18 +29,15 @@ public sealed class RunSysbench : LabTask
     [Required] public string MemoryBlockSize { get; set; } = "";
     [Required] public string MemoryTotalSize { get; set; } = "";
 
-    // Guest side (ignored for Accel=host).
+    // Guest side (ignored for Accel=host): the lab and the VirtLabGuest item.
     public string Namespace { get; set; } = "";
-    public string GuestAddress { get; set; } = "";
-    public string PrivateKeyFile { get; set; } = "";
-    public string HostKeyFile { get; set; } = "";
-    public int GuestMemoryMiB { get; set; }
-    public int GuestVcpus { get; set; }
-    public string ImageManifest { get; set; } = "";
+    public ITaskItem? Guest { get; set; }
 
     protected override void Run()
     {
-        using var runner = Accel == "host" ? null : GuestSsh.Connect(new Lab.LabState(Namespace).NetworkNamespace, IPAddress.Parse(GuestAddress), PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
+        var guest = Accel == "host" ? null : LabGuest.From(Guest ?? throw new LabException(LabCodes.ConfigBadValue,
+            $"RunSysbench with Accel={Accel} needs the guest.", "pass Guest=\"@(VirtLabGuest)\"."));
+        using var runner = guest?.Ssh(new Lab.LabState(Namespace));
         Func<SysbenchCommand, string> run = runner is null ? RunOnHost : command => RunInGuest(runner, command);
 
         var version = SysbenchVersion.Parse(runner is null
@@ -69,21 +65,18 @@ public sealed class RunSysbench : LabTask
                 catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat}/{Repeats}: {Headline(result)}"));
-                return SysbenchRecords.From(result, Labels(cell, repeat, rawFile), time);
+                return SysbenchRecords.From(result, Labels(cell, repeat, rawFile, guest), time);
             });
         }
     }
 
-    private SortedDictionary<string, string> Labels(ITaskItem cell, int repeat, string rawFile)
+    private SortedDictionary<string, string> Labels(ITaskItem cell, int repeat, string rawFile, LabGuest? guest)
     {
         var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
         labels["repeat"] = repeat.ToString(CultureInfo.InvariantCulture);
         labels["qemu_version"] = QemuVersion.Installed();
         labels["raw"] = Path.GetFileName(rawFile);
-        if (Accel != "host")
-        {
-            CellLabels.AddGuest(labels, GuestMemoryMiB, GuestVcpus, ImageManifest);
-        }
+        guest?.AddLabels(labels);
         if (cell.GetMetadata("Workload") == "cpu")
         {
             labels["cpu_max_prime"] = CpuMaxPrime.ToString(CultureInfo.InvariantCulture);

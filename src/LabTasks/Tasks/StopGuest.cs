@@ -13,6 +13,6 @@ public sealed class StopGuest : LabTask
     {
         var state = new LabState(Namespace);
         new Qemu.GuestLauncher(state, "", "").Stop(Name);
-        new LabNetwork(state).DeleteTap(GuestTaskBase.TapName(Name));
+        new LabNetwork(state).DeleteTap(LabNetwork.TapName(Name));
     }
 }

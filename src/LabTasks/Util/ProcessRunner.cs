@@ -35,7 +35,7 @@ public static class ProcessRunner
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new LabException(LabCodes.MissingTool, $"Cannot run '{fileName}': {e.Message}.",
-                $"install it: {ToolInstallHint.For(fileName)}");
+                $"install it: {ToolRegistry.InstallHint(fileName)}");
         }
 
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
