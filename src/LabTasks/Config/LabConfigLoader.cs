@@ -59,7 +59,7 @@ public static partial class LabConfigLoader
         var unknown = UnknownProperty().Match(e.Message);
         if (unknown.Success)
             return new LabException(LabCodes.ConfigUnknownKey, $"Unknown key '{unknown.Groups[1].Value}' in the lab file.",
-                "remove it or correct its spelling; the README's lab.yaml section lists every key.", path, line, column);
+                "remove it or correct its spelling; docs/lab-yaml.md lists every key.", path, line, column);
         return new LabException(LabCodes.ConfigBadValue, $"A value in the lab file has the wrong type: {inner}",
             "give a value of the documented type (numbers without units unless the key takes a size like 8K).", path, line, column);
     }
@@ -77,7 +77,7 @@ public static partial class LabConfigLoader
             $"'{c.Network.HostAddress}' is not an IPv4 address with a prefix length.", "write it as address/prefix, e.g. 10.1.1.254/24 (prefix 8–30).");
         Require(c.Network.Mode is "isolated" or "host-nic", "network.mode", $"'{c.Network.Mode}' is not a lab mode.", "use isolated (default) or host-nic.");
         Require(c.Network.Mode != "host-nic" || c.Network.HostNic.Length > 0, "network.hostNic", "host-nic mode needs the NIC to bridge.",
-            "set network.hostNic to the interface, e.g. eth0 — and read the README's warning about a remote machine's only NIC first.");
+            "set network.hostNic to the interface, e.g. eth0 — and read docs/network.md about a remote machine's only NIC first.");
         Require(c.Network.HostNic.Length == 0 || InterfaceName().IsMatch(c.Network.HostNic), "network.hostNic", $"'{c.Network.HostNic}' is not an interface name.", "use up to 15 letters, digits, '.', '_' or '-'.");
         Require(c.Network.HostNicNamespace.Length == 0 || InterfaceName().IsMatch(c.Network.HostNicNamespace), "network.hostNicNamespace", $"'{c.Network.HostNicNamespace}' is not a namespace name.", "use letters, digits, '.', '_' or '-', or leave it empty for the root namespace.");
         Require(c.Network.Bridge.HelloTimeSeconds is >= 1 and <= 10, "network.bridge.helloTimeSeconds", $"{c.Network.Bridge.HelloTimeSeconds} is out of range.", "use 1–10 seconds.");

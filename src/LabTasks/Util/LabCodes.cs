@@ -1,11 +1,19 @@
 namespace VirtLab.Util;
 
-/// <summary>Every LAB code in one place; the README lists the same codes with their fixes.</summary>
+/// <summary>
+/// Every LAB code the build can raise, in one place — the tasks' and the targets' (the targets
+/// write theirs as literals; they are listed here too). docs/lab-codes.md explains each under a
+/// heading of its own, which <see cref="DocumentationFor"/> links to.
+/// </summary>
 public static class LabCodes
 {
     public const string ConfigUnknownKey = "LAB0001";
     public const string ConfigBadValue = "LAB0002";
     public const string ConfigUnreadable = "LAB0003";
+    /// <summary>Raised by the targets: the build's evaluation has not seen lab.yaml (no restore, or lab.yaml changed since).</summary>
+    public const string LabNotLoaded = "LAB0004";
+    /// <summary>Raised by VirtLab.Report.targets: -p:Experiments names an experiment hw1.proj does not build.</summary>
+    public const string UnknownExperiment = "LAB0005";
     public const string MissingTool = "LAB0010";
     public const string NotRoot = "LAB0011";
     public const string KernelFetch = "LAB0020";
@@ -21,4 +29,13 @@ public static class LabCodes
     public const string Results = "LAB0060";
     public const string Template = "LAB0070";
     public const string Cancelled = "LAB0090";
+
+    public const string DocumentationPage = "docs/lab-codes.md";
+
+    /// <summary>Where a code is explained: docs/lab-codes.md#lab0044.</summary>
+    public static string DocumentationFor(string code) => $"{DocumentationPage}#{code.ToLowerInvariant()}";
+
+    public static IReadOnlyList<string> All { get; } = typeof(LabCodes).GetFields()
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name != nameof(DocumentationPage))
+        .Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
 }

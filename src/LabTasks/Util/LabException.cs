@@ -1,7 +1,7 @@
 namespace VirtLab.Util;
 
 /// <summary>
-/// A failure the user can act on: it carries a LAB code (documented in the README), the file it is
+/// A failure the user can act on: it carries a LAB code (explained in docs/lab-codes.md), the file it is
 /// about (when there is one) and the fix.
 /// </summary>
 public sealed class LabException : Exception
@@ -22,6 +22,6 @@ public sealed class LabException : Exception
     public int Line { get; }
     public int Column { get; }
 
-    /// <summary>The message as the build prints it: what went wrong, then what to do.</summary>
-    public string FullMessage => Fix is null ? Message : $"{Message} Fix: {Fix}";
+    /// <summary>The message as the build prints it: what went wrong, what to do, and the page that explains the code.</summary>
+    public string FullMessage => (Fix is null ? Message : $"{Message} Fix: {Fix}") + $" See {LabCodes.DocumentationFor(Code)}.";
 }
