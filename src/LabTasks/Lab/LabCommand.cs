@@ -16,37 +16,17 @@ public sealed class LabCommand(string netns)
             : ProcessRunner.Run("ip", ["netns", "exec", netns, program, .. arguments], timeout, cancel);
 
     public LabServer StartServer(string program, IReadOnlyList<string> arguments) => new(netns, program, arguments);
-}
 
-/// <summary>A server process inside the lab namespace; disposing it kills its process group.</summary>
-public sealed class LabServer : IDisposable
-{
-    private readonly Process _process;
-
-    public LabServer(string netns, string program, IReadOnlyList<string> arguments)
+    /// <summary>Returns once something in the lab listens on TCP <paramref name="port"/>; LAB0050 after 10 s.</summary>
+    public void WaitForListening(int port, string what)
     {
-        var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] command = netns.Length == 0 ? [program, .. arguments] : ["ip", "netns", "exec", netns, program, .. arguments];
-        foreach (var a in command) psi.ArgumentList.Add(a);
-        _process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolRegistry.InstallHint(program));
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public bool HasExited => _process.HasExited;
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var needle = ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        while (DateTime.UtcNow < deadline)
         {
-            // setsid made the server a group leader: signal the group so `ip netns exec`'s child goes too.
-            ProcessRunner.Run("kill", ["-TERM", "--", $"-{_process.Id}"], TimeSpan.FromSeconds(5));
-            if (!_process.WaitForExit(5000))
-                ProcessRunner.Run("kill", ["-KILL", "--", $"-{_process.Id}"], TimeSpan.FromSeconds(5));
-            _process.WaitForExit(5000);
+            if (Run("ss", ["-Hltn", $"sport = {needle}"], TimeSpan.FromSeconds(5)).StandardOutput.Contains(needle, StringComparison.Ordinal)) return;
+            Thread.Sleep(50);
         }
-        _process.Dispose();
+        throw new LabException(LabCodes.Benchmark, $"The {what} server in the lab did not listen on port {port} within 10 s.", "check that nothing else in the lab uses the port.");
     }
 }

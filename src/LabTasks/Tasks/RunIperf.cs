@@ -104,7 +104,7 @@ public sealed class RunIperf : LabTask
     {
         var command = Tool == "iperf3" ? IperfCommand.Iperf3Server(Iperf3ServerMode.OneOff, Port) : IperfCommand.Iperf2Server(Port);
         var server = Lab.StartServer(command.Program, command.Arguments);
-        WaitForListening(Port);
+        Lab.WaitForListening(Port, Tool);
         return server;
     }
 
@@ -137,18 +137,6 @@ public sealed class RunIperf : LabTask
         if (_iperf2Version is not null) return _iperf2Version;
         var v = ProcessRunner.Run("iperf", ["-v"], TimeSpan.FromSeconds(10));
         return _iperf2Version = Iperf2OutputParser.ParseVersion(v.StandardError + v.StandardOutput);
-    }
-
-    private void WaitForListening(int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var listening = Lab.Run("ss", ["-Hltn", $"sport = :{port}"], TimeSpan.FromSeconds(5)).StandardOutput;
-            if (listening.Contains(':' + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)) return;
-            Thread.Sleep(50);
-        }
-        throw new LabException(LabCodes.Benchmark, $"The {Tool} server in the lab did not listen on port {port} within 10 s.", "check that nothing else in the lab uses the port.");
     }
 
     private static void Check(CommandResult result, string what)

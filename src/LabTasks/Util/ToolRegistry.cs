@@ -3,9 +3,6 @@ using System.Xml.Linq;
 
 namespace VirtLab.Util;
 
-/// <summary>One program VirtLab drives, as build/VirtLab.Tools.props declares it.</summary>
-public sealed record LabTool(string Name, string Program, string Package, bool InGuest, string[] VersionArguments, bool ForTestsOnly);
-
 /// <summary>
 /// The tool registry (build/VirtLab.Tools.props, embedded): the same file install-deps.sh and the
 /// targets read, so a tool is declared in one place.

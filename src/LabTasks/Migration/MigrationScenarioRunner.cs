@@ -9,59 +9,6 @@ using VirtLab.Util;
 namespace VirtLab.Migration;
 
 /// <summary>
-/// One scenario of the experiment: for each workload, a baseline run without migration, then a
-/// run across one migration with the scenario's settings (and fault, if any).
-/// </summary>
-public sealed record ScenarioPlan(
-    string Scenario,
-    IReadOnlyList<string> Workloads,
-    MigrationSettings Settings,
-    MigrationFault? Fault,
-    TimeSpan BaselineDuration,
-    TimeSpan Lead,
-    TimeSpan Tail,
-    TimeSpan PingInterval);
-
-/// <summary>One migration with the workload that ran across it and every piece of evidence around it.</summary>
-public sealed record MigrationRun(
-    string Scenario,
-    int Index,
-    string Workload,
-    string Mac,
-    string SourceTap,
-    string DestinationTap,
-    WorkloadRun? Baseline,
-    WorkloadRun During,
-    MigrationResult Migration,
-    PingAnalysis Ping,
-    IReadOnlyList<AnnounceFrame> Frames,
-    string? FdbPortBefore,
-    string? FdbPortAfter,
-    bool SshKept,
-    IntegrityReport Integrity,
-    Disruption? Disruption)
-{
-    /// <summary>The network-observed downtime: the ping silence across the guest's pause (completed migrations only).</summary>
-    public PingSilence? NetworkSilence => Migration.Completed
-        ? Ping.SilenceAcross(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds, Migration.DestinationResumedAt)
-        : null;
-
-    public double? NetworkDowntimeMs => NetworkSilence?.Milliseconds;
-
-    public bool FdbMoved => FdbPortBefore == SourceTap && FdbPortAfter == DestinationTap;
-    public int RarpFrames => Frames.Count(f => f.Kind == "rarp" && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);
-    public int GratuitousArps => Frames.Count(f => f.Gratuitous && string.Equals(f.SourceMac, Mac, StringComparison.OrdinalIgnoreCase) && f.T >= 0);
-
-    /// <summary>For a stream workload: the connection was kept and data flowed again after the migration ended.</summary>
-    public bool? StreamKept => During.ConnectionKept is not { } kept ? null
-        : kept && During.Points.Any(p => (p.Time - Migration.StartedAt).TotalSeconds - During.IntervalSeconds >= Migration.EndedAfterSeconds && p.Value > 0);
-
-    /// <summary>The workload's series on the migration timeline (end of each interval, seconds after migrate).</summary>
-    public List<(double T, double Value)> Timeline(WorkloadRun run) =>
-        run.Points.Select(p => ((p.Time - Migration.StartedAt).TotalSeconds, p.Value)).ToList();
-}
-
-/// <summary>
 /// Runs a <see cref="ScenarioPlan"/> on a running lab guest. Between migrations the guest keeps
 /// running on whichever QEMU won; each migration goes to the next generation (mig-0 → mig-1 …),
 /// on a tap of its own with the same MAC. Raw outputs go to <paramref name="rawDirectory"/>.
