@@ -265,13 +265,55 @@ public class ReportGeneratorTests
         var templates = Path.Combine(ws.Root, "templates");
         Directory.CreateDirectory(templates);
         foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir)) File.Copy(file, Path.Combine(templates, Path.GetFileName(file)));
-        File.AppendAllText(Path.Combine(templates, "g.md.sbn"), "\n{{ for x in }}\n");
+        File.AppendAllText(Path.Combine(templates, "g-fault-tolerance.md.sbn"), "\n{{ for x in }}\n");
         ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
 
         var e = Assert.Throws<LabException>(() => ReportGenerator.Render(ws.Options(templates: templates)));
         Assert.Equal(LabCodes.Template, e.Code);
-        Assert.EndsWith("g.md.sbn", e.File);
+        Assert.EndsWith("g-fault-tolerance.md.sbn", e.File);
         Assert.True(e.Line > 1);
+    }
+
+    [Fact]
+    public void A_section_template_is_found_by_its_letter_so_the_words_after_it_change_nothing()
+    {
+        using var ws = new ReportWorkspace();
+        var renamed = Path.Combine(ws.Root, "renamed-templates");
+        Directory.CreateDirectory(renamed);
+        foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir))
+        {
+            var name = Path.GetFileName(file);
+            // "c-virtio-vs-e1000.md.sbn" → "c-other-words.md.sbn"; "b-…" → "b.md.sbn" (no words at all).
+            var target = name.Length > 1 && name[1] == '-' ? (name[0] == 'b' ? "b.md.sbn" : name[..2] + "other-words.md.sbn") : name;
+            File.Copy(file, Path.Combine(renamed, target));
+        }
+        Assert.Contains(Path.Combine(renamed, "c-other-words.md.sbn"), Directory.GetFiles(renamed));
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture);
+
+        var original = ReportGenerator.Render(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture));
+        var withOtherNames = ReportGenerator.Render(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture, templates: renamed));
+
+        Assert.Equal(original.Markdown, withOtherNames.Markdown);
+        Assert.Equal(original.Html, withOtherNames.Html);
+    }
+
+    [Fact]
+    public void Two_templates_for_one_section_letter_are_LAB0070_naming_both()
+    {
+        using var ws = new ReportWorkspace();
+        var templates = Path.Combine(ws.Root, "templates");
+        Directory.CreateDirectory(templates);
+        foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir)) File.Copy(file, Path.Combine(templates, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(templates, "h.md.sbn"), "## H. an old copy\n");
+
+        var e = Assert.Throws<LabException>(() => ReportGenerator.Render(ws.Options(templates: templates)));
+        Assert.Equal(LabCodes.Template, e.Code);
+        Assert.Contains("h-migration-and-fault-tolerance.md.sbn", e.Message);
+        Assert.Contains("h.md.sbn", e.Message);
+        // "environment" is a section name too, not the letter e followed by words.
+        Assert.EndsWith("e-why-live-migration.md.sbn", ReportGenerator.SectionTemplate(templates, "e"));
     }
 
     [Fact]
