@@ -27,7 +27,7 @@ public class ReportChromiumTests(ITestOutputHelper output)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./install-deps.sh as root (it installs the 'chromium' package).");
         using var ws = new ReportWorkspace();
         ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
-        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture, ReportWorkspace.LatencyFixture);
         ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture);
         var report = ReportGenerator.Generate(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture));
 

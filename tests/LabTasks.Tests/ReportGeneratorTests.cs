@@ -18,7 +18,7 @@ public class ReportGeneratorTests
     private static ReportOutput RenderAll(ReportWorkspace ws, string? imported = null)
     {
         ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
-        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture, ReportWorkspace.LatencyFixture);
         ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture);
         return ReportGenerator.Generate(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture, imported: imported));
     }
@@ -229,7 +229,7 @@ public class ReportGeneratorTests
         using var ws = new ReportWorkspace();
         var output = RenderAll(ws);
 
-        Assert.Equal(["b-cpu", "b-memory", "c-throughput", "d-migration-time", "d-migration-downtime", "d-convergence", "d-timeseries", "f-ping-gaps"], output.Charts.Select(c => c.Id));
+        Assert.Equal(["b-cpu", "b-memory", "c-throughput", "c-latency", "d-migration-time", "d-migration-downtime", "d-convergence", "d-timeseries", "f-ping-gaps"], output.Charts.Select(c => c.Id));
         // The fixture's dirty-default migration did not converge: its slot is drawn, labelled, with no bar.
         Assert.Contains("did-not-converge", output.Charts.Single(c => c.Id == "d-migration-time").Svg);
         foreach (var chart in output.Charts)
@@ -265,13 +265,55 @@ public class ReportGeneratorTests
         var templates = Path.Combine(ws.Root, "templates");
         Directory.CreateDirectory(templates);
         foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir)) File.Copy(file, Path.Combine(templates, Path.GetFileName(file)));
-        File.AppendAllText(Path.Combine(templates, "g.md.sbn"), "\n{{ for x in }}\n");
+        File.AppendAllText(Path.Combine(templates, "g-fault-tolerance.md.sbn"), "\n{{ for x in }}\n");
         ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
 
         var e = Assert.Throws<LabException>(() => ReportGenerator.Render(ws.Options(templates: templates)));
         Assert.Equal(LabCodes.Template, e.Code);
-        Assert.EndsWith("g.md.sbn", e.File);
+        Assert.EndsWith("g-fault-tolerance.md.sbn", e.File);
         Assert.True(e.Line > 1);
+    }
+
+    [Fact]
+    public void A_section_template_is_found_by_its_letter_so_the_words_after_it_change_nothing()
+    {
+        using var ws = new ReportWorkspace();
+        var renamed = Path.Combine(ws.Root, "renamed-templates");
+        Directory.CreateDirectory(renamed);
+        foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir))
+        {
+            var name = Path.GetFileName(file);
+            // "c-virtio-vs-e1000.md.sbn" → "c-other-words.md.sbn"; "b-…" → "b.md.sbn" (no words at all).
+            var target = name.Length > 1 && name[1] == '-' ? (name[0] == 'b' ? "b.md.sbn" : name[..2] + "other-words.md.sbn") : name;
+            File.Copy(file, Path.Combine(renamed, target));
+        }
+        Assert.Contains(Path.Combine(renamed, "c-other-words.md.sbn"), Directory.GetFiles(renamed));
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture);
+
+        var original = ReportGenerator.Render(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture));
+        var withOtherNames = ReportGenerator.Render(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture, templates: renamed));
+
+        Assert.Equal(original.Markdown, withOtherNames.Markdown);
+        Assert.Equal(original.Html, withOtherNames.Html);
+    }
+
+    [Fact]
+    public void Two_templates_for_one_section_letter_are_LAB0070_naming_both()
+    {
+        using var ws = new ReportWorkspace();
+        var templates = Path.Combine(ws.Root, "templates");
+        Directory.CreateDirectory(templates);
+        foreach (var file in Directory.GetFiles(ReportWorkspace.TemplateDir)) File.Copy(file, Path.Combine(templates, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(templates, "h.md.sbn"), "## H. an old copy\n");
+
+        var e = Assert.Throws<LabException>(() => ReportGenerator.Render(ws.Options(templates: templates)));
+        Assert.Equal(LabCodes.Template, e.Code);
+        Assert.Contains("h-migration-and-fault-tolerance.md.sbn", e.Message);
+        Assert.Contains("h.md.sbn", e.Message);
+        // "environment" is a section name too, not the letter e followed by words.
+        Assert.EndsWith("e-why-live-migration.md.sbn", ReportGenerator.SectionTemplate(templates, "e"));
     }
 
     [Fact]
@@ -339,15 +381,18 @@ public sealed class ReportWorkspace : IDisposable
     public static string TemplateDir => Path.Combine(RepoCopy.FindRepoRoot(), "templates", "report");
     public static string SysbenchFixture => Path.Combine(FixtureDir, "kvm-vs-tcg-quick", "records.ndjson");
     public static string IperfFixture => Path.Combine(FixtureDir, "virtio-vs-e1000-quick", "records.ndjson");
+    /// <summary>sockperf records constructed in the agreed schema (not measured; see the fixtures README), same experiment.</summary>
+    public static string LatencyFixture => Path.Combine(FixtureDir, "virtio-vs-e1000-quick", "latency-constructed.ndjson");
     public static string MigrationFixture => Path.Combine(FixtureDir, "live-migration-quick", "records.ndjson");
     public static string HostSetupFixture => Path.Combine(FixtureDir, "host-setup");
 
-    /// <summary>Copies a fixture records file to where an experiment of that name writes it.</summary>
-    public string Place(string experiment, string fixture)
+    /// <summary>Copies fixture records files, joined in order, to where an experiment of that name writes its one records file.</summary>
+    public string Place(string experiment, string fixture, params string[] more)
     {
         var target = Path.Combine(Root, "results", experiment + "-quick", "records.ndjson");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(fixture, target, overwrite: true);
+        foreach (var file in more) File.AppendAllText(target, File.ReadAllText(file));
         var summary = Path.Combine(Path.GetDirectoryName(fixture)!, "summary.md");
         if (File.Exists(summary)) File.Copy(summary, Path.Combine(Path.GetDirectoryName(target)!, "summary.md"), overwrite: true);
         return target;

@@ -58,6 +58,30 @@ public class SvgBarChartTests
     }
 
     [Fact]
+    public void A_mark_is_a_dot_above_its_whisker_the_axis_reaches_it_and_the_legend_names_whisker_and_mark()
+    {
+        var spec = Spec(new SvgBarGroup("e1000", [new("guest-to-host", 400, 400, 940, Mark: 2870)])) with { WhiskerLabel = "p50–p99", MarkLabel = "p99.9" };
+        var doc = XDocument.Parse(SvgBarChart.Render(spec));
+        double A(XElement e, string name) => double.Parse((string)e.Attribute(name)!, System.Globalization.CultureInfo.InvariantCulture);
+
+        var bar = doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("class") == "bar");
+        var whisker = doc.Descendants(Svg + "line").Single(l => (string?)l.Attribute("class") == "whisker");
+        var mark = doc.Descendants(Svg + "circle").Single(c => (string?)c.Attribute("class") == "mark");
+        var baseline = A(bar, "y") + A(bar, "height");
+        var perUnit = A(bar, "height") / 400;
+        Assert.Equal(baseline - 940 * perUnit, A(whisker, "y2"), 0.1);
+        Assert.Equal(baseline - 2870 * perUnit, A(mark, "cy"), 0.1);
+        Assert.True(A(mark, "cy") > 46, "the dot lies inside the plot: the axis maximum is above the mark");
+        Assert.Equal("guest-to-host: p99.9 2870.00", mark.Element(Svg + "title")?.Value);
+        var texts = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+        Assert.Contains("3000", texts); // NiceScale(2870): top 3000
+        Assert.Contains("p50–p99", texts);
+        Assert.Contains("p99.9", texts);
+        Assert.Contains("2870.00", texts);
+        Assert.DoesNotContain("min–max", texts);
+    }
+
+    [Fact]
     public void The_markup_has_no_blank_line_so_markdown_keeps_it_one_html_block()
     {
         var svg = SvgBarChart.Render(Spec(new SvgBarGroup("a\nsecond line", [new("guest-to-host", 1.0)])));

@@ -22,16 +22,19 @@ public sealed record DirectionSummary(string Direction, IReadOnlyList<NicRow> Ro
 
 /// <summary>
 /// The model behind virtio-vs-e1000's summary.md: per direction, per NIC model, the median TCP
-/// throughput over repeats, its ratio to virtio-net and the QEMU CPU seconds spent per Gbit moved.
+/// throughput over repeats, its ratio to virtio-net and the QEMU CPU seconds spent per Gbit moved;
+/// and the round-trip latency when the run measured it (null for runs from before).
 /// </summary>
 public sealed record IperfSummary(string Experiment, string Profile, DateTime Generated, IReadOnlyList<DirectionSummary> Directions,
-    NicRow? Loopback, IReadOnlyDictionary<string, string> Environment)
+    NicRow? Loopback, IReadOnlyDictionary<string, string> Environment, LatencySummary? Latency = null)
 {
     public static readonly string[] NicOrder = ["virtio-net-pci", "e1000", "rtl8139"];
     public const string Virtio = "virtio-net-pci";
 
-    public static IperfSummary From(string experiment, string profile, IReadOnlyList<Record> records)
+    public static IperfSummary From(string experiment, string profile, IReadOnlyList<Record> all)
     {
+        // sockperf's latency records share the file; they are summarized on their own (Latency).
+        var records = all.Where(r => !LatencySummary.IsLatency(r)).ToList();
         var throughput = records.Where(r => r.Metric == "throughput" && r.Value is not null && !r.IsUnavailable).ToList();
         var directions = throughput.Select(r => r.Label("direction") ?? "").Where(d => d.Length > 0 && d != "host").Distinct().Order()
             .Select(d => Summarize(d, records)).ToList();
@@ -42,7 +45,7 @@ public sealed record IperfSummary(string Experiment, string Profile, DateTime Ge
             var value = records.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
             if (value is not null) environment[key] = value;
         }
-        return new IperfSummary(experiment, profile, DateTime.UtcNow, directions, loopback, environment);
+        return new IperfSummary(experiment, profile, DateTime.UtcNow, directions, loopback, environment, LatencySummary.From(all));
     }
 
     private static DirectionSummary Summarize(string direction, IReadOnlyList<Record> records)

@@ -20,6 +20,8 @@ public static class ReportCharts
             charts.Add(Sysbench("b-memory", memory, model.B, fileSuffix, model.Profile, "sysbench memory: transfer rate (higher is better)", 0));
         if (model.C.Rows.Count > 0 || model.C.Imported.Count > 0)
             charts.Add(Iperf(model.C, fileSuffix, model.Profile));
+        if (model.C.Latency.Summary is { Cells.Count: > 0 } latency)
+            charts.Add(Latency("c-latency", "TCP round-trip latency (sockperf ping-pong) per NIC model and direction", latency, fileSuffix, model.Profile));
         charts.AddRange(ReportMigrationCharts.Build(model.Migration, fileSuffix, model.Profile));
         return charts;
     }
@@ -56,6 +58,29 @@ public static class ReportCharts
         var caption = $"{title} (Gbit/s, higher is better); median of the repeats with min–max whiskers.";
         return new ReportChart("c-throughput", "c-throughput" + fileSuffix + ".svg", title, caption, SvgBarChart.Render(spec));
     }
+
+    /// <summary>
+    /// A latency summary as bars (median p50) with a whisker up to the median p99 and a dot at the
+    /// median p99.9; groups are NIC models, one bar per direction, the host's loopback last as reference.
+    /// </summary>
+    public static ReportChart Latency(string id, string title, LatencySummary summary, string fileSuffix, string profile)
+    {
+        var unit = summary.Unit == "us" ? "µs" : summary.Unit;
+        var directions = summary.Cells.Select(c => c.Direction).Distinct()
+            .OrderBy(d => Array.IndexOf(ReportIperf.DirectionOrder, d) is var i && i >= 0 ? i : 99).ToList();
+        var series = directions.Select((d, i) => new SvgSeries(d, SvgBarChart.Palette[i % SvgBarChart.Palette.Length])).ToList();
+        var groups = summary.Cells.GroupBy(c => c.Nic)
+            .Select(g => new SvgBarGroup(g.First().IsLoopback ? $"{g.Key}\n(host reference)" : g.Key, g.Select(c => Bar(c, unit)).ToList())).ToList();
+        var footnote = $"Bars: median p50 over {summary.Repeats} repeat(s); whiskers up to the median p99; dots: median p99.9. Profile {profile}.";
+        var spec = new SvgBarChartSpec(id, title, $"round trip, {unit}", series, groups, 0, footnote, WhiskerLabel: "p50–p99", MarkLabel: "p99.9");
+        var caption = $"{title} ({unit}, lower is better): bars are the median p50 of the repeats, whiskers reach the median p99, dots mark the median p99.9.";
+        return new ReportChart(id, id + fileSuffix + ".svg", title, caption, SvgBarChart.Render(spec));
+    }
+
+    private static SvgBar Bar(LatencyCell c, string unit) => c.Measured
+        ? new SvgBar(c.Direction, c.P50, c.P50, c.P99, Mark: c.P999,
+            Tooltip: $"{c.Nic} {c.Direction}: p50 {Fmt(c.P50, 1)} {unit}, p99 {Fmt(c.P99, 1)}, p99.9 {Fmt(c.P999, 1)} (medians of n={c.Repeats})")
+        : new SvgBar(c.Direction, null, Note: "unavailable", Tooltip: c.Reason);
 
     private static SvgBar Bar(string series, AccelRow r) => r.Status == "measured"
         ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Accel}: median {Fmt(r.Median)} {r.Unit} (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")

@@ -36,6 +36,11 @@ public sealed record ReportOutput(ReportModel Model, string Markdown, string Htm
 /// </summary>
 public static class ReportGenerator
 {
+    /// <summary>
+    /// The sections in report order. A section's template is "&lt;section&gt;.md.sbn" or
+    /// "&lt;section&gt;-&lt;words&gt;.md.sbn" (c-virtio-vs-e1000.md.sbn): the words only say what the
+    /// question is about, so they can change without touching code.
+    /// </summary>
     public static readonly string[] Sections = ["a", "b", "c", "d", "e", "f", "g", "h", "environment"];
     public const string MainTemplate = "report.md.sbn";
     public const string ReferenceFile = "reference.yaml";
@@ -99,7 +104,7 @@ public static class ReportGenerator
         foreach (var (id, snippet) in charts) chartObject[id.Replace('-', '_')] = snippet;
         var extra = new Dictionary<string, object?> { ["charts"] = chartObject };
         foreach (var section in Sections)
-            extra["section_" + section] = TemplateRenderer.Render(TemplateFile(templateDirectory, section + ".md.sbn"), model, extra).Trim();
+            extra["section_" + section] = TemplateRenderer.Render(SectionTemplate(templateDirectory, section), model, extra).Trim();
         var text = TemplateRenderer.Render(TemplateFile(templateDirectory, MainTemplate), model, extra);
         return NormalizeBlankLines(text);
     }
@@ -120,6 +125,25 @@ public static class ReportGenerator
         var raw = Path.Combine(Path.GetDirectoryName(e.Path) ?? "", "raw");
         return new RecordsSource(e.Experiment, ReportPaths.Link(reportDirectory, e.Path), File.Exists(csv) ? ReportPaths.Link(reportDirectory, csv) : null,
             Directory.Exists(raw) ? ReportPaths.Link(reportDirectory, raw) + "/" : null, e.Records.Count, File.Exists(e.Path));
+    }
+
+    /// <summary>The one template of a section: "c.md.sbn" or "c-anything.md.sbn"; none or two is LAB0070.</summary>
+    public static string SectionTemplate(string directory, string section)
+    {
+        var candidates = Directory.Exists(directory)
+            ? Directory.GetFiles(directory, section + "*.md.sbn")
+                .Where(f => Path.GetFileName(f) is var name && (name == section + ".md.sbn" || name.StartsWith(section + "-", StringComparison.Ordinal)))
+                .Order(StringComparer.Ordinal).ToList()
+            : [];
+        return candidates.Count switch
+        {
+            1 => candidates[0],
+            0 => throw new LabException(LabCodes.Template, $"The report template for section '{section}' is missing.",
+                $"restore templates/report/{section}-*.md.sbn from the repository.", Path.Combine(directory, section + "-*.md.sbn")),
+            _ => throw new LabException(LabCodes.Template,
+                $"Section '{section}' has {candidates.Count} templates: {string.Join(", ", candidates.Select(Path.GetFileName))}.",
+                "keep one template per section letter and remove or rename the others.", candidates[1]),
+        };
     }
 
     private static string TemplateFile(string directory, string name)

@@ -2,7 +2,10 @@ using VirtLab.Records;
 
 namespace VirtLab.Report;
 
-/// <summary>Question C's model: the virtio-vs-e1000 records summarized per NIC model and direction (via <see cref="IperfSummary"/>).</summary>
+/// <summary>
+/// Question C's model: the virtio-vs-e1000 records summarized per NIC model and direction — iperf's
+/// throughput via <see cref="IperfSummary"/>, sockperf's round-trip latency via <see cref="ReportLatency"/>.
+/// </summary>
 public static class ReportIperf
 {
     public const string Experiment = "virtio-vs-e1000";
@@ -12,7 +15,8 @@ public static class ReportIperf
 
     public static QuestionC Build(ExperimentRecords measured, RecordsSource? source, IReadOnlyList<Record> imported, string profileArgument)
     {
-        var records = measured.Records;
+        // The experiment's records file holds sockperf's latency records too; they have their own model.
+        var records = measured.Records.Where(r => !LatencySummary.IsLatency(r)).ToList();
         var rows = Rows(records, machine: null);
         var loopback = rows.FirstOrDefault(r => r.Nic == Loopback);
         var nicRows = rows.Where(r => r.Nic != Loopback).ToList();
@@ -29,7 +33,8 @@ public static class ReportIperf
             Tool: Label("tool"),
             ToolVersion: Label("tool_version"),
             DurationSeconds: Label("duration_seconds"),
-            Accel: records.Where(r => r.Label("nic") != Loopback).Select(r => r.Label("accel")).FirstOrDefault(v => !string.IsNullOrEmpty(v)));
+            Accel: records.Where(r => r.Label("nic") != Loopback).Select(r => r.Label("accel")).FirstOrDefault(v => !string.IsNullOrEmpty(v)),
+            Latency: ReportLatency.Build(measured.Records, profileArgument));
     }
 
     public static bool IsIperf(Record r) => r.Label("tool") is "iperf2" or "iperf3" || r.Metric == "throughput";

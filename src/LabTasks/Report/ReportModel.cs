@@ -114,7 +114,7 @@ public sealed record QuestionB(
     IReadOnlyList<ImportedSysbenchRow> Imported);
 
 // ---------------------------------------------------------------------------------------------
-// C: iperf with virtio-net, e1000 and rtl8139
+// C: iperf with virtio-net, e1000 and rtl8139 (throughput), sockperf ping-pong (latency: LatencySection)
 // ---------------------------------------------------------------------------------------------
 
 public sealed record IperfRow(
@@ -155,7 +155,8 @@ public sealed record QuestionC(
     string? Tool,
     string? ToolVersion,
     string? DurationSeconds,
-    string? Accel);
+    string? Accel,
+    LatencySection Latency);
 
 // ---------------------------------------------------------------------------------------------
 // D, F: live migration

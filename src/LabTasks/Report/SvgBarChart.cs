@@ -3,10 +3,13 @@ using System.Globalization;
 namespace VirtLab.Report;
 
 /// <summary>
-/// One bar: the median of a series in a group, with a min–max whisker. A bar without a value is an
-/// "unavailable" slot (drawn hatched, labelled with <see cref="Note"/>, the reason as its tooltip).
+/// One bar: the median of a series in a group, with a whisker from Min to Max (min–max over repeats,
+/// or p50–p99 for a latency) and an optional <see cref="Mark"/>, a dot at one more value (p99.9).
+/// A bar without a value is an "unavailable" slot (drawn hatched, labelled with <see cref="Note"/>,
+/// the reason as its tooltip).
 /// </summary>
-public sealed record SvgBar(string Series, double? Value, double? Min = null, double? Max = null, string? Note = null, string? Tooltip = null)
+public sealed record SvgBar(string Series, double? Value, double? Min = null, double? Max = null, string? Note = null, string? Tooltip = null,
+    double? Mark = null)
 {
     public bool IsUnavailable => Value is null;
 }
@@ -25,9 +28,11 @@ public sealed record SvgBarChartSpec(
     int ValueDecimals = 1,
     string? Footnote = null,
     double Width = 680,
-    double Height = 380);
+    double Height = 380,
+    string WhiskerLabel = "min–max",
+    string? MarkLabel = null);
 
-/// <summary>Grouped bar chart with whiskers, axes, units and a legend, as SVG without script.</summary>
+/// <summary>Grouped bar chart with whiskers (and optional marks above them), axes, units and a legend, as SVG without script.</summary>
 public static class SvgBarChart
 {
     public static readonly string[] Palette = ["#3b6ea8", "#e08a2c", "#4f9a5b", "#b5485d", "#7a5aa6", "#8c6d46", "#2a9d8f", "#e377c2", "#555555", "#bcbd22"];
@@ -40,7 +45,7 @@ public static class SvgBarChart
         ArgumentNullException.ThrowIfNull(spec);
         var svg = new SvgDocument(spec.Width, spec.Height, spec.Title);
         var plot = new Plot(Left, Top, spec.Width - Left - Right, spec.Height - Top - Bottom);
-        var (top, step) = NiceScale(spec.Groups.SelectMany(g => g.Bars).Select(b => Math.Max(b.Value ?? 0, b.Max ?? 0)).DefaultIfEmpty(0).Max());
+        var (top, step) = NiceScale(spec.Groups.SelectMany(g => g.Bars).Select(b => Math.Max(Math.Max(b.Value ?? 0, b.Max ?? 0), b.Mark ?? 0)).DefaultIfEmpty(0).Max());
         var hatchId = $"{spec.Id}-hatch";
         svg.Definition($"""
             <pattern id="{SvgDocument.Escape(hatchId)}" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -136,6 +141,18 @@ public static class SvgBarChart
             svg.Element("line", ("x1", cx - cap), ("y1", y2), ("x2", cx + cap), ("y2", y2), ("stroke", "#111111"), ("stroke-width", 1.5));
             labelY = Math.Min(y, y2);
         }
+        if (bar.Mark is { } mark)
+        {
+            // The mark can sit far above the bar (p99.9 over p50), so each value is written next to what it labels:
+            // the bar's left of the whisker just above the bar, the mark's right of the dot.
+            var ym = plot.YFor(mark, top);
+            var markText = mark.ToString("F" + spec.ValueDecimals, CultureInfo.InvariantCulture);
+            svg.WithTooltip("circle", $"{bar.Series}: {spec.MarkLabel ?? "mark"} {markText}", ("cx", cx), ("cy", ym), ("r", 3.5),
+                ("fill", "#111111"), ("stroke", "#ffffff"), ("stroke-width", 1), ("class", "mark"));
+            svg.Text("text", markText, ("x", cx + 6), ("y", ym + 4), ("font-size", 10), ("fill", Muted), ("class", "mark-value"));
+            svg.Text("text", valueText, ("x", cx - 4), ("y", y - 4), ("text-anchor", "end"), ("font-size", 11), ("fill", Axis), ("class", "bar-value"));
+            return;
+        }
         svg.Text("text", valueText, ("x", cx), ("y", labelY - 5), ("text-anchor", "middle"), ("font-size", 11), ("fill", Axis));
     }
 
@@ -150,8 +167,14 @@ public static class SvgBarChart
             x += 30 + 6.5 * series.Name.Length;
         }
         svg.Element("line", ("x1", x + 6), ("y1", y - 11), ("x2", x + 6), ("y2", y + 1), ("stroke", "#111111"), ("stroke-width", 1.5));
-        svg.Text("text", "min–max", ("x", x + 13), ("y", y), ("font-size", 11), ("fill", Axis));
-        x += 72;
+        svg.Text("text", spec.WhiskerLabel, ("x", x + 13), ("y", y), ("font-size", 11), ("fill", Axis));
+        x += 30 + 6 * spec.WhiskerLabel.Length;
+        if (spec.MarkLabel is not null)
+        {
+            svg.Element("circle", ("cx", x + 6), ("cy", y - 4), ("r", 3.5), ("fill", "#111111"));
+            svg.Text("text", spec.MarkLabel, ("x", x + 13), ("y", y), ("font-size", 11), ("fill", Axis));
+            x += 30 + 6 * spec.MarkLabel.Length;
+        }
         if (spec.Groups.Any(g => g.Bars.Any(b => b.IsUnavailable)))
         {
             svg.Element("rect", ("x", x), ("y", y - 10), ("width", 12), ("height", 12), ("fill", $"url(#{hatchId})"), ("stroke", "#888888"));
