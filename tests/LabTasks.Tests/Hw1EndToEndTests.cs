@@ -46,7 +46,7 @@ public sealed class Hw1EndToEndTests
         Assert.Equal(rendered, File.GetLastWriteTimeUtc(markdownFile));
 
         // A template changed: the report is rendered again from the same records, nothing is measured.
-        File.AppendAllText(Path.Combine(copy.Root, "templates", "report", "h.md.sbn"), "\nA line added by the end-to-end test.\n");
+        File.AppendAllText(Path.Combine(copy.Root, "templates", "report", "h-migration-and-fault-tolerance.md.sbn"), "\nA line added by the end-to-end test.\n");
         var third = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-p:Experiments=kvm-vs-tcg");
         Assert.True(third.Succeeded, third.StandardOutput);
         Assert.DoesNotContain("repeat 1/", third.StandardOutput);

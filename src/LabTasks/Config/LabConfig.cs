@@ -55,7 +55,16 @@ public sealed class ProfileConfig
     public int Repeats { get; set; } = 3;
     public SysbenchConfig Sysbench { get; set; } = new();
     public IperfConfig Iperf { get; set; } = new();
+    public SockperfConfig Sockperf { get; set; } = new();
     public MigrationConfig Migration { get; set; } = new();
+}
+
+/// <summary>TCP request/response latency: sockperf ping-pong for durationSeconds with messageSize-byte messages.</summary>
+public sealed class SockperfConfig
+{
+    /// <summary>sockperf 3.7 drops about 1.1 s of each run as warm-up and cool-down, so a few seconds is the least that says anything.</summary>
+    public int DurationSeconds { get; set; } = 10;
+    public int MessageSize { get; set; } = 64;
 }
 
 /// <summary>The live-migration experiment's timing and its dirty-memory load.</summary>

@@ -108,6 +108,10 @@ public static partial class LabConfigLoader
             Require(p.Iperf.Window.Length == 0 || Size().IsMatch(p.Iperf.Window), $"{key}.iperf.window", $"'{p.Iperf.Window}' is not a size.", "write a size like 416K or 4M, or \"\" for the kernel's default.");
             Require(p.Iperf.Streams is >= 1 and <= 64, $"{key}.iperf.streams", $"{p.Iperf.Streams} is out of range.", "use 1–64.");
             Require(Size().IsMatch(p.Sysbench.MemoryTotalSize), $"{key}.sysbench.memoryTotalSize", $"'{p.Sysbench.MemoryTotalSize}' is not a size.", "write a size like 128M or 1G.");
+            Require(p.Sockperf.DurationSeconds is >= Sockperf.SockperfCommand.MinSeconds and <= Sockperf.SockperfCommand.MaxSeconds, $"{key}.sockperf.durationSeconds",
+                $"{p.Sockperf.DurationSeconds} is out of range.", $"use {Sockperf.SockperfCommand.MinSeconds}–{Sockperf.SockperfCommand.MaxSeconds} seconds (sockperf drops about 1 s of each run as warm-up).");
+            Require(p.Sockperf.MessageSize is >= Sockperf.SockperfCommand.MinMessageSize and <= Sockperf.SockperfCommand.MaxMessageSize, $"{key}.sockperf.messageSize",
+                $"{p.Sockperf.MessageSize} is out of range.", $"use {Sockperf.SockperfCommand.MinMessageSize}–{Sockperf.SockperfCommand.MaxMessageSize} bytes.");
             var m = p.Migration;
             Require(m.DeadlineSeconds is >= 1 and <= 3600, $"{key}.migration.deadlineSeconds", $"{m.DeadlineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.SampleMilliseconds is >= 50 and <= 10_000, $"{key}.migration.sampleMilliseconds", $"{m.SampleMilliseconds} is out of range.", "use 50–10000 ms (250 follows a migration closely).");
