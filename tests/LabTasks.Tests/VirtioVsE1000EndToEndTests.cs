@@ -14,7 +14,7 @@ public sealed class VirtioVsE1000EndToEndTests
     {
         using var copy = new RepoCopy();
         var rootRoutesBefore = RootRoutes();
-        var first = copy.Build(TimeSpan.FromMinutes(10), Project, "-p:Profile=quick");
+        var first = copy.Build(TimeSpan.FromMinutes(15), Project, "-p:Profile=quick");
         Assert.True(first.Succeeded, first.StandardOutput);
         Assert.Equal(rootRoutesBefore, RootRoutes());
         Assert.DoesNotContain("10.1.1.", rootRoutesBefore);
@@ -33,6 +33,22 @@ public sealed class VirtioVsE1000EndToEndTests
         var cpu = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "qemu_cpu_seconds").ToList();
         Assert.Equal(12, cpu.Count);
         Assert.All(cpu, r => Assert.True(r.Value > 0));
+
+        // Latency: sockperf round trips per NIC model and direction, and on loopback.
+        var p50 = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "tcp_rr_latency_p50").ToList();
+        foreach (var nic in new[] { "virtio-net-pci", "e1000", "rtl8139" })
+            foreach (var direction in new[] { "guest-to-host", "host-to-guest" })
+            {
+                var runs = p50.Where(r => r.Label("nic") == nic && r.Label("direction") == direction).ToList();
+                Assert.Equal(2, runs.Count);
+                Assert.All(runs, r => Assert.InRange(r.Value!.Value, 1, 1_000_000));
+                Assert.All(runs, r => Assert.Equal("round-trip", r.Label("latency")));
+                Assert.All(runs, r => Assert.True(File.Exists(Path.Combine(results, "raw", r.Label("raw")!))));
+            }
+        Assert.Equal(2, p50.Count(r => r.Label("nic") == "loopback"));
+        var p99 = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "tcp_rr_latency_p99").ToList();
+        Assert.All(p50, r => Assert.True(p99.Single(q => q.Label("nic") == r.Label("nic") && q.Label("direction") == r.Label("direction")
+                                                       && q.Label("repeat") == r.Label("repeat")).Value >= r.Value));
 
         var evidence = Path.Combine(copy.Root, "results", "host-setup");
         Assert.Contains("10.1.1.254/24", File.ReadAllText(Path.Combine(evidence, "addresses.txt")));
