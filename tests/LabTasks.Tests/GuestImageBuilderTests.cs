@@ -63,7 +63,7 @@ public class GuestImageBuilderTests
         var manifest = ImageManifest.FromJson(File.ReadAllText(Path.Combine(output, "image.json")));
         Assert.Equal("debian", manifest.KernelSource);
         Assert.Matches(@"^linux-image-6\.1\.0-\d+-amd64$", manifest.KernelPackage);
-        Assert.Equal(["busybox", "dropbear", "iperf", "iperf3", "stress-ng", "sysbench"], manifest.Tools.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["busybox", "dropbear", "iperf", "iperf3", "sockperf", "stress-ng", "sysbench"], manifest.Tools.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("unknown", manifest.Tools.Values);
         Assert.Contains("virtio_net", manifest.Modules);
 
