@@ -11,10 +11,11 @@ namespace VirtLab.Tasks;
 public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
+    private bool _failed;
 
     protected CancellationToken Cancellation => _cancel.Token;
 
-    public void Cancel() => _cancel.Cancel();
+    public virtual void Cancel() => _cancel.Cancel();
 
     public sealed override bool Execute()
     {
@@ -30,10 +31,13 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
         {
             Log.LogError(null, LabCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled; nothing it measured was kept.");
         }
-        return !Log.HasLoggedErrors;
+        return !Log.HasLoggedErrors && !_failed;
     }
 
     protected abstract void Run();
+
+    /// <summary>The task failed without an error of its own (a task it ran logged it).</summary>
+    protected void MarkFailed() => _failed = true;
 
     /// <summary>
     /// One cell's repeats: <paramref name="measure"/>(repeat, raw folder) runs one and returns its

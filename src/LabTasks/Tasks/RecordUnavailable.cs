@@ -7,6 +7,7 @@ namespace VirtLab.Tasks;
 /// <summary>
 /// Writes the records of cells that cannot be measured here (KVM rows where KVM does not work):
 /// one record per cell with status "unavailable" and the probe's reason, so a report can say why.
+/// The record's metric and unit are the cell's HeadlineMetric and HeadlineUnit.
 /// </summary>
 public sealed class RecordUnavailable : LabTask
 {
@@ -27,8 +28,8 @@ public sealed class RecordUnavailable : LabTask
             labels["status"] = Record.StatusUnavailable;
             labels["reason"] = reason;
             labels["qemu_version"] = verdict.QemuVersion;
-            var metric = SysbenchRecords.HeadlineMetric(cell.GetMetadata("Workload"));
-            RecordFile.Write(cell.GetMetadata("ResultFile"), [new Record(metric, null, metric == "transfer_rate" ? "MiB/s" : "events/s", labels, DateTimeOffset.UtcNow)]);
+            RecordFile.Write(cell.GetMetadata("ResultFile"),
+                [new Record(cell.GetMetadata("HeadlineMetric"), null, cell.GetMetadata("HeadlineUnit"), labels, DateTimeOffset.UtcNow)]);
         }
         Log.LogMessage(MessageImportance.High, $"VirtLab: {Cells.Length} KVM cell(s) recorded as unavailable — {reason}");
     }

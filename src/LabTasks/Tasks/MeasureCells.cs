@@ -1,0 +1,86 @@
+using Microsoft.Build.Framework;
+using VirtLab.Util;
+
+namespace VirtLab.Tasks;
+
+/// <summary>
+/// The "measure" step of the cell skeleton, for the stale cells of one guest session (one boot):
+/// each VirtLabMeasurement item (declared by a VirtLab.&lt;Measurement&gt;.targets) names the task
+/// that measures its cells and carries that task's parameters as metadata. The task gets the cells
+/// (Cells, or Cell once per cell), the lab, the guest and the run's labels the same way.
+/// </summary>
+public sealed class MeasureCells : LabTask
+{
+    [Required] public ITaskItem[] Cells { get; set; } = [];
+    /// <summary>VirtLabMeasurement items: Include = the cells' Measurement, Task = the task's class, the rest its parameters.</summary>
+    [Required] public ITaskItem[] Measurements { get; set; } = [];
+    [Required] public string Experiment { get; set; } = "";
+    [Required] public string Profile { get; set; } = "";
+    [Required] public string HostFingerprint { get; set; } = "";
+    public string Namespace { get; set; } = "";
+    public ITaskItem? Guest { get; set; }
+    public string GuestName { get; set; } = "";
+    public string Accel { get; set; } = "";
+    public string NicModel { get; set; } = "";
+    public string KernelArguments { get; set; } = "";
+    public string SerialLog { get; set; } = "";
+
+    private ITask? _running;
+
+    public override void Cancel()
+    {
+        base.Cancel();
+        (_running as ICancelableTask)?.Cancel();
+    }
+
+    protected override void Run()
+    {
+        var known = Measurements.Select(m => m.ItemSpec).ToHashSet();
+        if (Cells.FirstOrDefault(c => !known.Contains(c.GetMetadata("Measurement"))) is { } orphan)
+            throw new LabException(LabCodes.ConfigBadValue, $"Cell '{orphan.ItemSpec}' has Measurement '{orphan.GetMetadata("Measurement")}', which no VirtLabMeasurement item declares.",
+                "declare <VirtLabMeasurement Include=\"…\" Task=\"…\" /> in the measurement's VirtLab.<Measurement>.targets.");
+        foreach (var measurement in Measurements)
+        {
+            var cells = Cells.Where(c => c.GetMetadata("Measurement") == measurement.ItemSpec).ToArray();
+            if (cells.Length == 0) continue;
+            var type = typeof(MeasureCells).Assembly.GetType("VirtLab.Tasks." + measurement.GetMetadata("Task"))
+                ?? throw new LabException(LabCodes.ConfigBadValue, $"VirtLabMeasurement '{measurement.ItemSpec}' names Task '{measurement.GetMetadata("Task")}', which VirtLab does not have.",
+                    "name a task class of src/LabTasks/Tasks (e.g. RunIperf).");
+            var perCell = !TaskParameters.Has(Create(type), nameof(Cells));
+            foreach (var batch in perCell ? cells.Select(c => new[] { c }) : [cells])
+            {
+                Cancellation.ThrowIfCancellationRequested();
+                var task = Create(type);
+                TaskParameters.Set(task, perCell ? "Cell" : nameof(Cells), batch);
+                foreach (var (name, value) in Common())
+                    if (value.Length > 0) TaskParameters.TrySet(task, name, value);
+                if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
+                foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => n != "Task"))
+                    TaskParameters.Set(task, name, measurement.GetMetadata(name));
+                _running = task;
+                var succeeded = task.Execute();
+                _running = null;
+                if (!succeeded)
+                {
+                    MarkFailed();
+                    return;
+                }
+            }
+        }
+    }
+
+    private ITask Create(Type type)
+    {
+        var task = (ITask)Activator.CreateInstance(type)!;
+        task.BuildEngine = BuildEngine;
+        task.HostObject = HostObject;
+        return task;
+    }
+
+    private IEnumerable<(string Name, string Value)> Common() =>
+    [
+        (nameof(Experiment), Experiment), (nameof(Profile), Profile), (nameof(HostFingerprint), HostFingerprint),
+        (nameof(Namespace), Namespace), (nameof(GuestName), GuestName), (nameof(Accel), Accel), (nameof(NicModel), NicModel),
+        (nameof(KernelArguments), KernelArguments), (nameof(SerialLog), SerialLog),
+    ];
+}
