@@ -2,16 +2,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Guest;
 
-public enum KernelSourceKind
-{
-    /// <summary>A Debian linux-image package fetched with apt-get download and cached.</summary>
-    Debian,
-    /// <summary>The running kernel: /boot/vmlinuz-$(uname -r) and /lib/modules/$(uname -r).</summary>
-    Host,
-    /// <summary>A kernel (and optionally a modules folder) the user points at.</summary>
-    Path,
-}
-
 public sealed record GuestImageOptions(string OutputDirectory)
 {
     public const string DefaultKernelPackage = "linux-image-amd64";
@@ -45,20 +35,3 @@ public sealed record GuestImageOptions(string OutputDirectory)
         };
 }
 
-/// <summary>
-/// A built guest image: what QEMU boots and what the SSH client needs to trust it. PvhKernel, when
-/// not null, is the same kernel as Kernel, uncompressed and bootable with -kernel (faster under TCG).
-/// </summary>
-public sealed record GuestImage(
-    string OutputDirectory,
-    string Kernel,
-    string Initramfs,
-    string? PvhKernel,
-    string KeysDirectory,
-    string ClientPrivateKey,
-    string HostPublicKeyFile,
-    string HostPublicKey,
-    string KernelVersion,
-    string KernelSha256,
-    string InitramfsSha256,
-    string ManifestPath);

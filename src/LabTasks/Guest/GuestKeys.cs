@@ -2,19 +2,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Guest;
 
-public sealed record GuestKeyFiles(
-    string Directory,
-    string ClientPrivateKey,
-    string ClientPublicKey,
-    string HostPrivateKey,
-    string HostPublicKeyFile)
-{
-    /// <summary>"ssh-ed25519 AAAA…" — the guest's host key as the client pins it.</summary>
-    public string HostPublicKey => File.ReadAllText(HostPublicKeyFile).Trim();
-
-    public string ClientPublicKeyLine => File.ReadAllText(ClientPublicKey).Trim();
-}
-
 /// <summary>
 /// The lab's SSH keys in a 0700 folder: the client's key pair (OpenSSH format, for SSH.NET) and the
 /// guest's dropbear host key with its public line for pinning. Made once; rebuilds keep them.

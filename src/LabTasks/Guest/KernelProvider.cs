@@ -2,15 +2,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Guest;
 
-/// <summary>A kernel ready to boot: the bzImage, its modules folder (/lib/modules/VERSION) if any, and where it came from.</summary>
-public sealed record KernelFiles(
-    string Vmlinuz,
-    string? ModulesDirectory,
-    string Version,
-    KernelSourceKind Source,
-    string? Package = null,
-    string? PackageVersion = null);
-
 /// <summary>Finds the kernel for <see cref="GuestImageOptions"/>: a cached Debian package, the host's own kernel, or given paths.</summary>
 public static class KernelProvider
 {

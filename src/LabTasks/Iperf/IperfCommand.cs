@@ -7,13 +7,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Iperf;
 
-/// <summary>How an iperf3 server runs: for exactly one test (-1) or as a daemon (-D).</summary>
-public enum Iperf3ServerMode
-{
-    OneOff,
-    Daemon,
-}
-
 /// <summary>
 /// A validated iperf 2 or iperf3 invocation as a program plus argument list, for ProcessRunner; or,
 /// for SSH into a guest, rendered as one POSIX-shell string with every argument quoted when needed.

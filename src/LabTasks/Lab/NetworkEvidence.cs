@@ -8,16 +8,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Lab;
 
-public sealed record BridgeParameters(bool Stp, double ForwardDelaySeconds, double HelloTimeSeconds, double MaxAgeSeconds, double AgeingTimeSeconds);
-
-public sealed record BridgeAddress(string Address, string? Label);
-
-public sealed record BridgePort(string Name, string? State);
-
-public sealed record DefaultRoute(string? Gateway, string Device, int? Metric);
-
-public sealed record FdbEntry(string Mac, string Device, string? Master, string? State, string Flags);
-
 /// <summary>
 /// The evidence for question A (how the VM's network is set up), collected from a namespace (or
 /// the root one when null): addresses and routes, the bridge's ports, forwarding database and

@@ -5,9 +5,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Migration;
 
-/// <summary>One RARP or ARP frame seen on br0, on the migration timeline.</summary>
-public sealed record AnnounceFrame(double T, string SourceMac, string Kind, bool Gratuitous, string Text);
-
 /// <summary>
 /// tcpdump on br0 inside the lab namespace, capturing RARP and ARP to a pcap file while a guest
 /// migrates: the destination QEMU announces the guest with RARP broadcasts from its MAC

@@ -5,12 +5,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Migration;
 
-/// <summary>The verdict on a guest after a migration, with every finding that made it fail.</summary>
-public sealed record IntegrityReport(bool Passed, IReadOnlyList<string> Findings, string KernelLog)
-{
-    public string Label => Passed ? "verified" : "failed";
-}
-
 /// <summary>
 /// Checks that a migrated guest is intact: a 16 MiB random pattern written to guest RAM (/tmp is
 /// tmpfs) before the migration must hash the same after it; the kernel log must show no sign of

@@ -4,9 +4,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Migration;
 
-/// <summary>A line a process printed and when it arrived (host wall clock).</summary>
-public sealed record TimedLine(DateTimeOffset Time, string Text, bool IsError);
-
 /// <summary>
 /// A long-running program inside the lab namespace whose output is read line by line as it
 /// arrives, so a time series can be stamped with the host's clock (ping, iperf3 --forceflush,

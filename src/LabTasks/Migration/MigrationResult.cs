@@ -1,13 +1,5 @@
 namespace VirtLab.Migration;
 
-/// <summary>How a migration ended, as recorded in labels.outcome.</summary>
-public static class MigrationOutcome
-{
-    public const string Completed = "completed";
-    public const string DidNotConverge = "did-not-converge";
-    public const string Failed = "failed";
-}
-
 /// <summary>
 /// Everything one migration produced. Times from QEMU's final query-migrate (completed only);
 /// <see cref="Samples"/> and <see cref="Events"/> are the timeline, in seconds after
@@ -47,6 +39,3 @@ public sealed record MigrationResult(
     /// <summary>When the destination started running the guest (its RESUME event), if it did.</summary>
     public double? DestinationResumedAt => Events.FirstOrDefault(e => e.Side == "destination" && e.Name == "RESUME")?.T;
 }
-
-/// <summary>A fault to inject: kill the destination QEMU this long after the migrate command, while the migration is still active.</summary>
-public sealed record MigrationFault(TimeSpan KillDestinationAfter);

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using VirtLab.Lab;
-using VirtLab.Qemu;
-using VirtLab.Ssh;
-using VirtLab.Tasks;
-using VirtLab.Util;
-
 namespace VirtLab.Migration;
 
 /// <summary>One migration with the workload that ran across it and every piece of evidence around it.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-
 namespace VirtLab.Migration;
 
 /// <summary>
@@ -41,5 +40,3 @@ public sealed record MigrationSample(
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }
 
-/// <summary>A QMP event of either side on the migration's timeline (seconds after the migrate command; negative before it).</summary>
-public sealed record MigrationEvent(double T, string Side, string Name, string Detail);

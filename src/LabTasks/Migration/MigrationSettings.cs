@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using System.Globalization;
 using VirtLab.Util;
 
 namespace VirtLab.Migration;
@@ -111,5 +111,3 @@ public sealed record MigrationSettings
         new(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': {problem}.", fix);
 }
 
-/// <summary>The migration parameters in effect (QEMU's units: ms, bytes/s, bytes, channels).</summary>
-public sealed record MigrationParameters(int DowntimeLimitMs, long MaxBandwidthBytes, long XbzrleCacheBytes, int MultifdChannels);

@@ -4,49 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace VirtLab.Migration;
 
-public sealed record PingReply(int Seq, DateTimeOffset Time, double RttMs);
-
-/// <summary>A pause between two consecutive replies, longer than a few intervals (seconds on the migration timeline).</summary>
-public sealed record PingGap(double StartT, double EndT, double Milliseconds, int MissingReplies);
-
-/// <summary>The time between two consecutive replies, whatever its length (seconds on the migration timeline).</summary>
-public sealed record PingSilence(double StartT, double EndT)
-{
-    public double Milliseconds => (EndT - StartT) * 1000;
-}
-
-/// <summary>
-/// What the ping stream saw: replies (seconds on the migration timeline), losses, the longest
-/// silence between two replies anywhere, and the silences longer than three intervals.
-/// </summary>
-public sealed record PingAnalysis(int Sent, int Received, int Lost, double? MaxGapMs, double? MaxGapAtT, double IntervalMs, IReadOnlyList<PingGap> Gaps, IReadOnlyList<double> ReplyTimes)
-{
-    public static readonly PingAnalysis Empty = new(0, 0, 0, null, null, 0, [], []);
-
-    /// <summary>
-    /// The silence between the last reply before <paramref name="t"/> and the first one after it,
-    /// in ms: at the switch-over (the source's STOP) this is the network-observed downtime.
-    /// </summary>
-    public double? SilenceAround(double t) => SilenceSpanAround(t)?.Milliseconds;
-
-    /// <summary>The same silence with where it starts and ends (seconds on the migration timeline).</summary>
-    public PingSilence? SilenceSpanAround(double t)
-    {
-        var before = ReplyTimes.Where(r => r <= t).DefaultIfEmpty(double.NaN).Max();
-        var after = ReplyTimes.Where(r => r > t).DefaultIfEmpty(double.NaN).Min();
-        return double.IsNaN(before) || double.IsNaN(after) ? null : new PingSilence(before, after);
-    }
-
-    /// <summary>
-    /// The silence that spans a pause from <paramref name="pausedAt"/> to <paramref name="resumedAt"/>,
-    /// taken around the pause's middle: a reply stamped a moment after the pause began was already on
-    /// its way, and taking the silence around the pause's start would then report the (throttled)
-    /// silence before it instead.
-    /// </summary>
-    public PingSilence? SilenceAcross(double pausedAt, double? resumedAt) =>
-        SilenceSpanAround(resumedAt is { } resumed && resumed > pausedAt ? (pausedAt + resumed) / 2 : pausedAt);
-}
-
 /// <summary>
 /// busybox ping from the lab namespace to the guest at a fixed interval (20 ms by default;
 /// busybox 1.35 accepts fractional -i). Replies are stamped as their lines arrive.

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using VirtLab.Lab;
-using VirtLab.Qemu;
-using VirtLab.Ssh;
-using VirtLab.Tasks;
-using VirtLab.Util;
-
 namespace VirtLab.Migration;
 
 /// <summary>
@@ -21,4 +13,3 @@ public sealed record ScenarioPlan(
     TimeSpan Lead,
     TimeSpan Tail,
     TimeSpan PingInterval);
-

@@ -6,9 +6,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Qemu;
 
-/// <summary>How a boot ended: ready (SSH answered) or not, and what the guest showed on the way.</summary>
-public sealed record BootOutcome(bool Ready, double Seconds, string Detail, string SerialTail);
-
 /// <summary>
 /// Starts QEMU daemonized inside the lab namespace, waits until the guest answers SSH, and stops it
 /// (QMP quit, then a kill if it does not go).

@@ -2,9 +2,6 @@ using System.Net;
 
 namespace VirtLab.Qemu;
 
-/// <summary>One NIC of a guest: the QEMU device model and the tap on the lab bridge it plugs into.</summary>
-public sealed record GuestNic(string Model, string Tap, string Mac);
-
 /// <summary>
 /// Everything needed to start one guest. Values are validated where they are parsed. A guest with
 /// <see cref="Incoming"/> set (e.g. "tcp:127.0.0.1:4444") is a live-migration destination: QEMU

@@ -1,12 +1,9 @@
-using System.Net.Sockets;
 using System.Text;
+using System.Net.Sockets;
 using System.Text.Json;
 using VirtLab.Util;
 
 namespace VirtLab.Qemu;
-
-/// <summary>An asynchronous QMP event. <see cref="Timestamp"/> is QEMU's own (host wall clock at emission).</summary>
-public sealed record QmpEvent(string Name, JsonElement Data, DateTimeOffset Timestamp, DateTimeOffset ReceivedAt);
 
 /// <summary>
 /// A synchronous client for QEMU's QMP unix socket: one command at a time, every wait bounded.

@@ -3,23 +3,6 @@ using VirtLab.Stats;
 
 namespace VirtLab.Report;
 
-/// <summary>One NIC model's throughput in one direction over repeats, with its cost in QEMU CPU time.</summary>
-public sealed record NicRow(
-    string Nic,
-    int Count,
-    double Median,
-    double Min,
-    double Max,
-    double? CiLow,
-    double? CiHigh,
-    bool Noisy,
-    double RelativeSpread,
-    double? ToVirtio,
-    double? CpuSecondsPerGbitMedian,
-    double? RetransmitsMedian);
-
-public sealed record DirectionSummary(string Direction, IReadOnlyList<NicRow> Rows);
-
 /// <summary>
 /// The model behind virtio-vs-e1000's summary.md: per direction, per NIC model, the median TCP
 /// throughput over repeats, its ratio to virtio-net and the QEMU CPU seconds spent per Gbit moved;

@@ -7,9 +7,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Report;
 
-/// <summary>One imported log: where it came from, what it is, and the records made from it.</summary>
-public sealed record ImportedLog(string File, string RelativePath, ImportLabels Labels, string Kind, IReadOnlyList<Record> Records);
-
 /// <summary>
 /// Imports logs measured by hand (sysbench 0.4/1.0 text, iperf 2 text, iperf3 JSON; one run per
 /// file) as records labelled source=imported and machine=…, so the report shows them beside its

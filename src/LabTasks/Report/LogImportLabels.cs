@@ -6,9 +6,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace VirtLab.Report;
 
-/// <summary>What a hand-measured log is: on which machine, under which accelerator, which run.</summary>
-public sealed record ImportLabels(string Machine, string Accel, string? Workload, string? Nic, string? Direction, int Repeat);
-
 /// <summary>
 /// Labels of an imported log, from a sidecar `&lt;log&gt;.labels.yaml` or else from the file name:
 ///   &lt;machine&gt;__&lt;accel&gt;__sysbench-&lt;cpu|memory&gt;__r&lt;N&gt;.txt

@@ -4,57 +4,6 @@ using VirtLab.Records;
 
 namespace VirtLab.Report;
 
-/// <summary>One migration: how it ended, QEMU's figures and the network-observed ones (question D's timing, F's downtime).</summary>
-public sealed record MigrationRow(
-    string Scenario,
-    int Index,
-    string Workload,
-    string Settings,
-    string Outcome,
-    string? Reason,
-    double? ElapsedSeconds,
-    double? TotalTimeMs,
-    double? DowntimeMs,
-    double? SetupTimeMs,
-    double? NetworkDowntimeMs,
-    double? PingMaxGapMs,
-    double? PingLost,
-    double? PingSent,
-    double? RamSentMib,
-    double? DirtySyncCount,
-    double? CpuThrottleMax,
-    double? PostcopyStartedAt,
-    double? FaultInjectedAt,
-    string Integrity,
-    string RemainingSparkline,
-    string ThrottleSparkline);
-
-/// <summary>Question F's evidence for one migration: where the MAC went, the announce frames, which sessions survived.</summary>
-public sealed record EvidenceRow(string Scenario, int Index, string Workload, string Outcome, bool? FdbMoved, string FdbBefore, string FdbAfter,
-    double? RarpFrames, double? GarpFrames, bool? SshKept, bool? StreamKept);
-
-/// <summary>A workload across a migration, relative to its own baseline (PerfKit's disruption shape).</summary>
-public sealed record WorkloadRow(
-    string Scenario,
-    int Index,
-    string Workload,
-    string Metric,
-    string Unit,
-    string Outcome,
-    double? Baseline,
-    double? During,
-    double? DuringOverBaseline,
-    double? AfterOverBaseline,
-    double? SecondsBelow90,
-    double? SecondsBelow50,
-    double? SecondsAtZero,
-    double? TotalLoss,
-    double? LatencyMaxBaseline,
-    double? LatencyMaxDuring,
-    string Sparkline,
-    string SeriesStart,
-    string SeriesEnd);
-
 /// <summary>
 /// The model behind live-migration's summary.md, built from the records alone: one row per
 /// migration (scenario × workload), the network evidence, and each workload's disruption.
@@ -115,7 +64,6 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         var pingInterval = records.Select(r => r.Label("ping_interval_ms")).FirstOrDefault(v => v is not null) ?? "?";
         return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval);
     }
-
 
     private static readonly char[] Blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

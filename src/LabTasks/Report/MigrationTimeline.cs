@@ -5,21 +5,6 @@ using VirtLab.Records;
 namespace VirtLab.Report;
 
 /// <summary>
-/// One point of a series, <see cref="T"/> seconds after the migrate command: a workload's rate over
-/// the report interval that ended there, or a query-migrate sample.
-/// </summary>
-public sealed record TimedValue(double T, double Value);
-
-/// <summary>A stretch with no ping reply: from the last reply before it, <see cref="Milliseconds"/> long (missing replies: null where not recorded).</summary>
-public sealed record PingGapSpan(double StartT, double Milliseconds, int? MissingReplies)
-{
-    public double EndT => StartT + Milliseconds / 1000;
-}
-
-/// <summary>A frame the destination sent to announce the guest's new place (RARP, or a gratuitous ARP from the guest).</summary>
-public sealed record AnnounceFrame(double T, string Kind);
-
-/// <summary>
 /// One migration on its own time axis (seconds after the migrate command): when the source paused
 /// and the destination resumed, the workload's series beside its baseline, the RAM still to send,
 /// the ping gaps and the announce frames. What D's time-series and convergence charts and F's

@@ -1,9 +1,5 @@
 using static VirtLab.Report.TemplateRenderer.Formatting;
-
 namespace VirtLab.Report;
-
-/// <summary>A rendered chart: its SVG, the file it is saved to, and the caption both report forms show.</summary>
-public sealed record ReportChart(string Id, string FileName, string Title, string Caption, string Svg);
 
 /// <summary>The report's charts, built from the question models (never from anything else).</summary>
 public static class ReportCharts

@@ -4,32 +4,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Report;
 
-/// <summary>An experiment's records file (it may not exist yet: the experiment has not run).</summary>
-public sealed record ReportExperimentFile(string Experiment, string Path);
-
-public sealed record ReportOptions
-{
-    public required string Profile { get; init; }
-    public required IReadOnlyList<ReportExperimentFile> RecordFiles { get; init; }
-    public required string TemplateDirectory { get; init; }
-    public required string MarkdownFile { get; init; }
-    public required string HtmlFile { get; init; }
-    public required string ChartsDirectory { get; init; }
-    public string? ImportedRecordsFile { get; init; }
-    public string? HostSetupDirectory { get; init; }
-    public string? KvmProbeDirectory { get; init; }
-
-    /// <summary>lab.yaml's values as the build read them ("network.hostAddress" → "10.1.1.254/24").</summary>
-    public IReadOnlyDictionary<string, string> LabParameters { get; init; } = new SortedDictionary<string, string>();
-
-    public string CpuInfoFile { get; init; } = "/proc/cpuinfo";
-    public string OsReleaseFile { get; init; } = "/proc/sys/kernel/osrelease";
-    public DateTimeOffset? Now { get; init; }
-}
-
-/// <summary>The rendered report: the Markdown file's text (charts as image links), the HTML page (charts inline) and the charts.</summary>
-public sealed record ReportOutput(ReportModel Model, string Markdown, string Html, IReadOnlyList<ReportChart> Charts);
-
 /// <summary>
 /// Builds the report model from records, renders one Scriban template per question plus the
 /// environment section, joins them with report.md.sbn, and turns the result into HTML.

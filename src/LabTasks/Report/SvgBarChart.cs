@@ -2,36 +2,6 @@ using System.Globalization;
 
 namespace VirtLab.Report;
 
-/// <summary>
-/// One bar: the median of a series in a group, with a whisker from Min to Max (min–max over repeats,
-/// or p50–p99 for a latency) and an optional <see cref="Mark"/>, a dot at one more value (p99.9).
-/// A bar without a value is an "unavailable" slot (drawn hatched, labelled with <see cref="Note"/>,
-/// the reason as its tooltip).
-/// </summary>
-public sealed record SvgBar(string Series, double? Value, double? Min = null, double? Max = null, string? Note = null, string? Tooltip = null,
-    double? Mark = null)
-{
-    public bool IsUnavailable => Value is null;
-}
-
-/// <summary>A group of bars on the x axis (an accelerator, a NIC model); "\n" in the label starts a new line.</summary>
-public sealed record SvgBarGroup(string Label, IReadOnlyList<SvgBar> Bars);
-
-public sealed record SvgSeries(string Name, string Color);
-
-public sealed record SvgBarChartSpec(
-    string Id,
-    string Title,
-    string YAxisLabel,
-    IReadOnlyList<SvgSeries> Series,
-    IReadOnlyList<SvgBarGroup> Groups,
-    int ValueDecimals = 1,
-    string? Footnote = null,
-    double Width = 680,
-    double Height = 380,
-    string WhiskerLabel = "min–max",
-    string? MarkLabel = null);
-
 /// <summary>Grouped bar chart with whiskers (and optional marks above them), axes, units and a legend, as SVG without script.</summary>
 public static class SvgBarChart
 {

@@ -1,38 +1,5 @@
 using static VirtLab.Report.TemplateRenderer.Formatting;
-
 namespace VirtLab.Report;
-
-/// <summary>
-/// A rate reported per interval: each point is the value over the interval that ended at its T,
-/// drawn as a step. <see cref="EndNote"/>: a dot on the last point, with this as its tooltip.
-/// </summary>
-public sealed record SvgStepSeries(string Name, string Color, IReadOnlyList<TimedValue> Points, string? EndNote = null);
-
-/// <summary>A stretch of the time axis shaded across a panel (the migration, the pause).</summary>
-public sealed record SvgBand(string Name, double From, double To, string Color, double Opacity, string Tooltip);
-
-/// <summary>An instant drawn as a vertical line across a panel (switch-over, fault, post-copy start).</summary>
-public sealed record SvgMark(string Name, double X, string Color, string Tooltip);
-
-/// <summary>One panel: its series (one workload's, or one per migration), the baseline they are compared with, and the shaded windows.</summary>
-public sealed record SvgPanel(
-    string Title,
-    string YAxisLabel,
-    IReadOnlyList<SvgStepSeries> Series,
-    double? Baseline,
-    IReadOnlyList<SvgBand> Bands,
-    IReadOnlyList<SvgMark> Marks,
-    int ValueDecimals = 2);
-
-public sealed record SvgTimeSeriesSpec(
-    string Id,
-    string Title,
-    string XAxisLabel,
-    IReadOnlyList<SvgPanel> Panels,
-    string? Footnote = null,
-    double Width = 680,
-    double PanelHeight = 130,
-    double? XMin = null);
 
 /// <summary>
 /// Panels stacked on one shared time axis, each with its own y axis: a step line per interval,

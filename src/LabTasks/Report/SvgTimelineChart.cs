@@ -1,31 +1,5 @@
 namespace VirtLab.Report;
 
-/// <summary>A stretch on one row of a lane (the pause, a ping gap); <see cref="ClippedLabel"/> is shown when it starts before the axis.</summary>
-public sealed record SvgLaneSpan(int Row, double From, double To, string Color, string Tooltip, string? ClippedLabel = null);
-
-/// <summary>An instant on one row of a lane (an announce frame).</summary>
-public sealed record SvgLaneTick(int Row, double X, string Color, string Tooltip);
-
-/// <summary>
-/// One lane (a migration): up to three label lines on the left, spans and ticks on its rows. A lane
-/// with a <see cref="Note"/> has nothing to align on and is drawn hatched with the note instead.
-/// </summary>
-public sealed record SvgLane(IReadOnlyList<string> Label, IReadOnlyList<SvgLaneSpan> Spans, IReadOnlyList<SvgLaneTick> Ticks, string? Note = null);
-
-public sealed record SvgLegendItem(string Name, string Color, bool IsTick = false);
-
-public sealed record SvgTimelineSpec(
-    string Id,
-    string Title,
-    string XAxisLabel,
-    double XMin,
-    double XMax,
-    IReadOnlyList<string> Rows,
-    IReadOnlyList<SvgLane> Lanes,
-    IReadOnlyList<SvgLegendItem> Legend,
-    string? Footnote = null,
-    double Width = 680);
-
 /// <summary>Lanes on one shared time axis, a row per kind of span, with a zero line: a Gantt-like timeline as SVG without script.</summary>
 public static class SvgTimelineChart
 {

@@ -3,28 +3,6 @@ using VirtLab.Stats;
 
 namespace VirtLab.Report;
 
-/// <summary>One accelerator's figures for one workload: the headline metric over repeats.</summary>
-public sealed record AccelRow(
-    string Accel,
-    string Status,
-    string? Reason,
-    string Unit,
-    int Count,
-    double? Median,
-    double? Min,
-    double? Max,
-    double? CiLow,
-    double? CiHigh,
-    bool Noisy,
-    double? RelativeSpread,
-    double? TotalTimeMedian,
-    double? LatencyAvgMedian,
-    double? LatencyP95Median,
-    double? ToHost,
-    double? SlowdownVsHost);
-
-public sealed record WorkloadSummary(string Workload, string Metric, string Unit, IReadOnlyList<AccelRow> Rows);
-
 /// <summary>
 /// The model behind an experiment's summary.md: per workload, per accelerator, the median and
 /// spread of the headline metric over repeats and its ratio to the host. Ratios are computed here

@@ -6,8 +6,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Ssh;
 
-public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>
 /// An SSH session with a guest in the lab: SSH.NET talks to a loopback forwarder whose lab-side
 /// socket lives in the lab namespace, so the root namespace never routes into the lab. The guest's

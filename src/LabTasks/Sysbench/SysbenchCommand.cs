@@ -4,13 +4,6 @@ using VirtLab.Util;
 
 namespace VirtLab.Sysbench;
 
-/// <summary>Command-line dialect: 1.0 takes the test as a word, 0.4 as --test= with other option names.</summary>
-public enum SysbenchSyntax
-{
-    V1_0,
-    V0_4,
-}
-
 /// <summary>
 /// A validated sysbench invocation as a program plus argument list, for ProcessRunner; or, for SSH,
 /// rendered as one POSIX-shell string in which every argument is single-quoted when needed.

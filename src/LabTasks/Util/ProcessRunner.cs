@@ -2,11 +2,6 @@ using System.Diagnostics;
 
 namespace VirtLab.Util;
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
-{
-    public bool Succeeded => ExitCode == 0;
-}
-
 /// <summary>
 /// Runs a program with an argument list (never through a shell) and always waits with a bound:
 /// on timeout or cancellation the whole process tree is killed.

@@ -1,0 +1,18 @@
+namespace VirtLab.Config;
+
+/// <summary>The live-migration experiment's timing and its dirty-memory load.</summary>
+public sealed class MigrationConfig
+{
+    /// <summary>A migration still running after this long is cancelled (migrate_cancel) and recorded as did-not-converge.</summary>
+    public int DeadlineSeconds { get; set; } = 60;
+    /// <summary>How often query-migrate is sampled.</summary>
+    public int SampleMilliseconds { get; set; } = 250;
+    public int PingIntervalMilliseconds { get; set; } = 20;
+    public int IperfIntervalMilliseconds { get; set; } = 500;
+    /// <summary>How long each workload runs without a migration, as its baseline.</summary>
+    public int BaselineSeconds { get; set; } = 10;
+    /// <summary>How long the workload runs before the migrate command, and after the migration ended.</summary>
+    public int LeadSeconds { get; set; } = 3;
+    public int TailSeconds { get; set; } = 5;
+    public DirtyMemoryConfig DirtyMemory { get; set; } = new();
+}

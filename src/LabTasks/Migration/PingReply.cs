@@ -1,0 +1,3 @@
+namespace VirtLab.Migration;
+
+public sealed record PingReply(int Seq, DateTimeOffset Time, double RttMs);

@@ -1,0 +1,3 @@
+namespace VirtLab.Report;
+
+public sealed record DirectionSummary(string Direction, IReadOnlyList<NicRow> Rows);

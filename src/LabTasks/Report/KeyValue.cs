@@ -1,0 +1,3 @@
+namespace VirtLab.Report;
+
+public sealed record KeyValue(string Key, string Value);

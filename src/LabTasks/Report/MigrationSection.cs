@@ -1,0 +1,15 @@
+namespace VirtLab.Report;
+
+public sealed record MigrationSection(
+    bool Measured,
+    RecordsSource? Source,
+    string MeasureCommand,
+    IReadOnlyList<MetricRow> Rows,
+    IReadOnlyList<MetricRow> NetworkEvidence,
+    IReadOnlyList<UnavailableRow> Unavailable,
+    string? SummaryTables = null,
+    IReadOnlyList<MigrationTimeline>? Timelines = null)
+{
+    /// <summary>The interval of the ping probe behind the network downtimes (the same for every migration of a run).</summary>
+    public double? PingIntervalMs => Timelines is null ? null : MigrationTimeline.PingInterval(Timelines);
+}

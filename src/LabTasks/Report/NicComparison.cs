@@ -1,0 +1,5 @@
+namespace VirtLab.Report;
+
+/// <summary>virtio-net against one emulated NIC in one direction.</summary>
+public sealed record NicComparison(string Direction, string Emulated, double Virtio, double Other, double VirtioOverOther,
+    double? VirtioCpuPerGbit, double? OtherCpuPerGbit, double? CpuPerGbitRatio);

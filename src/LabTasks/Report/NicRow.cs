@@ -1,0 +1,16 @@
+namespace VirtLab.Report;
+
+/// <summary>One NIC model's throughput in one direction over repeats, with its cost in QEMU CPU time.</summary>
+public sealed record NicRow(
+    string Nic,
+    int Count,
+    double Median,
+    double Min,
+    double Max,
+    double? CiLow,
+    double? CiHigh,
+    bool Noisy,
+    double RelativeSpread,
+    double? ToVirtio,
+    double? CpuSecondsPerGbitMedian,
+    double? RetransmitsMedian);

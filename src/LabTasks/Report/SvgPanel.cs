@@ -1,0 +1,12 @@
+using static VirtLab.Report.TemplateRenderer.Formatting;
+namespace VirtLab.Report;
+
+/// <summary>One panel: its series (one workload's, or one per migration), the baseline they are compared with, and the shaded windows.</summary>
+public sealed record SvgPanel(
+    string Title,
+    string YAxisLabel,
+    IReadOnlyList<SvgStepSeries> Series,
+    double? Baseline,
+    IReadOnlyList<SvgBand> Bands,
+    IReadOnlyList<SvgMark> Marks,
+    int ValueDecimals = 2);

@@ -1,0 +1,3 @@
+namespace VirtLab.Report;
+
+public sealed record SvgSeries(string Name, string Color);
