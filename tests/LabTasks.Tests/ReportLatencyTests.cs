@@ -213,4 +213,25 @@ public class ReportLatencyTests
         var chart = ReportCharts.Latency("x-udp", "UDP round trip", summary, "", "quick");
         Assert.Equal(7, XDocument.Parse(chart.Svg).Descendants(Svg + "circle").Count(m => (string?)m.Attribute("class") == "mark"));
     }
+
+    [Fact]
+    public void A_real_capture_renders_its_own_medians_and_the_paragraph_follows_which_NIC_was_faster()
+    {
+        // Measured by virtio-vs-e1000.proj -p:Profile=quick on a loaded 2-core TCG host (see the fixtures README).
+        var real = Path.Combine(Path.GetDirectoryName(ReportWorkspace.LatencyFixture)!, "latency.ndjson");
+        var records = RecordFile.Read(real);
+        double P50(string nic, string direction) => SampleStatistics.From(records.Where(r => r.Metric == "tcp_rr_latency_p50"
+            && r.Label("nic") == nic && r.Label("direction") == direction).Select(r => r.Value!.Value)).Median;
+        using var ws = new ReportWorkspace();
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture, real);
+        var c = ReportWorkspace.Section(ReportGenerator.Render(ws.Options()).Markdown, "C");
+
+        foreach (var nic in new[] { "virtio-net-pci", "e1000", "rtl8139" })
+            foreach (var direction in new[] { "guest-to-host", "host-to-guest" })
+                Assert.Contains($"| {nic} | {direction} | 2 | **{F(P50(nic, direction), 1)}** |", c);
+        var virtioAlwaysFastest = new[] { "guest-to-host", "host-to-guest" }
+            .All(d => new[] { "e1000", "rtl8139" }.All(n => P50("virtio-net-pci", d) < P50(n, d)));
+        Assert.Equal(virtioAlwaysFastest, c.Contains("lowest median round trip in every direction"));
+        Assert.Equal(!virtioAlwaysFastest, c.Contains("this run does not fully agree"));
+    }
 }
