@@ -12,7 +12,7 @@ namespace VirtLab.Tasks;
 public sealed class MeasureCells : LabTask
 {
     [Required] public ITaskItem[] Cells { get; set; } = [];
-    /// <summary>VirtLabMeasurement items: Include = the cells' Measurement, Task = the task's class, the rest its parameters.</summary>
+    /// <summary>VirtLabMeasurement items: Include = the cells' Measurement, Task = the task's class, the rest the task's parameters (but <see cref="SkeletonMetadata"/>).</summary>
     [Required] public ITaskItem[] Measurements { get; set; } = [];
     [Required] public string Experiment { get; set; } = "";
     [Required] public string Profile { get; set; } = "";
@@ -24,6 +24,9 @@ public sealed class MeasureCells : LabTask
     public string NicModel { get; set; } = "";
     public string KernelArguments { get; set; } = "";
     public string SerialLog { get; set; } = "";
+
+    /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
+    public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters"];
 
     private ITask? _running;
 
@@ -55,7 +58,7 @@ public sealed class MeasureCells : LabTask
                 foreach (var (name, value) in Common())
                     if (value.Length > 0) TaskParameters.TrySet(task, name, value);
                 if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
-                foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => n != "Task"))
+                foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => !SkeletonMetadata.Contains(n)))
                     TaskParameters.Set(task, name, measurement.GetMetadata(name));
                 _running = task;
                 var succeeded = task.Execute();
