@@ -78,6 +78,12 @@ public sealed class MeasureCellsTests : IDisposable
         var (unknownTask, engine2) = Task([Cell("cpu")], [bogus]);
         Assert.False(unknownTask.Execute());
         Assert.Contains("Task 'RunFio'", engine2.ErrorText);
+
+        var notATask = Sysbench();
+        notATask.SetMetadata("Task", "LabGuest"); // a class of VirtLab.Tasks, but no MSBuild task
+        var (wrongType, engine3) = Task([Cell("cpu")], [notATask]);
+        Assert.False(wrongType.Execute());
+        Assert.Equal(LabCodes.ConfigBadValue, Assert.Single(engine3.Errors).Code);
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class MeasureCells : LabTask
         {
             var cells = Cells.Where(c => c.GetMetadata("Measurement") == measurement.ItemSpec).ToArray();
             if (cells.Length == 0) continue;
-            var type = typeof(MeasureCells).Assembly.GetType("VirtLab.Tasks." + measurement.GetMetadata("Task"))
-                ?? throw new LabException(LabCodes.ConfigBadValue, $"VirtLabMeasurement '{measurement.ItemSpec}' names Task '{measurement.GetMetadata("Task")}', which VirtLab does not have.",
+            var type = typeof(MeasureCells).Assembly.GetType("VirtLab.Tasks." + measurement.GetMetadata("Task")) is { } t && typeof(ITask).IsAssignableFrom(t) && !t.IsAbstract ? t
+                : throw new LabException(LabCodes.ConfigBadValue, $"VirtLabMeasurement '{measurement.ItemSpec}' names Task '{measurement.GetMetadata("Task")}', which VirtLab does not have.",
                     "name a task class of src/LabTasks/Tasks (e.g. RunIperf).");
             var perCell = !TaskParameters.Has(Create(type), nameof(Cells));
             foreach (var batch in perCell ? cells.Select(c => new[] { c }) : [cells])
