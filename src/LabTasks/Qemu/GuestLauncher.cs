@@ -78,8 +78,12 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
 
     public int? Pid(string guestName)
     {
-        var pidFile = lab.PidFile(guestName);
-        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        string text;
+        // QEMU removes its pidfile when it exits, which a migrated-away source does on its own: the
+        // file can vanish between any check and the read.
+        try { text = File.ReadAllText(lab.PidFile(guestName)); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     public bool IsRunning(string guestName) =>
