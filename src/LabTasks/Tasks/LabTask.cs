@@ -57,6 +57,17 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
         RecordFile.Write(resultFile, records);
     }
 
+    /// <summary>
+    /// Keeps a tool's raw output as <paramref name="rawFile"/>, then parses it; a parse error names
+    /// that file, so the user can read what the tool printed.
+    /// </summary>
+    protected static T KeepAndParse<T>(string rawFile, string output, Func<string, T> parse)
+    {
+        AtomicFile.WriteAllText(rawFile, output);
+        try { return parse(output); }
+        catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
+    }
+
     protected void LogLabError(LabException e) =>
         Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);
 

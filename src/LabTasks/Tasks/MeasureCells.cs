@@ -49,7 +49,7 @@ public sealed class MeasureCells : LabTask
             var type = typeof(MeasureCells).Assembly.GetType("VirtLab.Tasks." + measurement.GetMetadata("Task")) is { } t && typeof(ITask).IsAssignableFrom(t) && !t.IsAbstract ? t
                 : throw new LabException(LabCodes.ConfigBadValue, $"VirtLabMeasurement '{measurement.ItemSpec}' names Task '{measurement.GetMetadata("Task")}', which VirtLab does not have.",
                     "name a task class of src/LabTasks/Tasks (e.g. RunIperf).");
-            var perCell = !TaskParameters.Has(Create(type), nameof(Cells));
+            var perCell = !TaskParameters.Has(type, nameof(Cells));
             foreach (var batch in perCell ? cells.Select(c => new[] { c }) : [cells])
             {
                 Cancellation.ThrowIfCancellationRequested();

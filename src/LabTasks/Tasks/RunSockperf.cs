@@ -48,10 +48,7 @@ public sealed class RunSockperf : LabTask
                     : direction == "guest-to-host" ? ClientInGuest(ssh!)
                     : ServerInGuest(ssh!);
                 var rawFile = Path.Combine(rawDirectory, $"sockperf-{nic}-{direction}-r{repeat}.txt");
-                AtomicFile.WriteAllText(rawFile, output);
-                SockperfResult result;
-                try { result = SockperfOutputParser.Parse(output); }
-                catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
+                var result = KeepAndParse(rawFile, output, SockperfOutputParser.Parse);
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} sockperf {nic} {direction} repeat {repeat}/{Repeats}: p50 {result.P50Us:0.0} µs, p99 {result.P99Us:0.0} µs round trip"));
                 return SockperfRecords.From(result, Labels(cell, repeat, rawFile), time);

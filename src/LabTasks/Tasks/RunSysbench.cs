@@ -59,10 +59,7 @@ public sealed class RunSysbench : LabTask
                 var time = DateTimeOffset.UtcNow;
                 var output = run(command);
                 var rawFile = Path.Combine(rawDirectory, $"{Accel}-{workload}-r{repeat}.txt");
-                AtomicFile.WriteAllText(rawFile, output);
-                SysbenchResult result;
-                try { result = SysbenchOutputParser.Parse(output); }
-                catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
+                var result = KeepAndParse(rawFile, output, SysbenchOutputParser.Parse);
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat}/{Repeats}: {Headline(result)}"));
                 return SysbenchRecords.From(result, Labels(cell, repeat, rawFile, guest), time);

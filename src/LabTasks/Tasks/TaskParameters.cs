@@ -12,12 +12,12 @@ namespace VirtLab.Tasks;
 /// </summary>
 public static class TaskParameters
 {
-    public static bool Has(ITask task, string name) => Property(task, name) is not null;
+    public static bool Has(Type taskType, string name) => Property(taskType, name) is not null;
 
     /// <summary>Sets <paramref name="name"/> if the task has such a parameter; returns whether it did.</summary>
     public static bool TrySet(ITask task, string name, object value)
     {
-        if (Property(task, name) is not { } property) return false;
+        if (Property(task.GetType(), name) is not { } property) return false;
         property.SetValue(task, Convert(task, property, value));
         return true;
     }
@@ -29,9 +29,9 @@ public static class TaskParameters
                 $"remove {name} from the VirtLabMeasurement item, or name a parameter {task.GetType().Name} declares.");
     }
 
-    private static PropertyInfo? Property(ITask task, string name)
+    private static PropertyInfo? Property(Type taskType, string name)
     {
-        var property = task.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+        var property = taskType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
         return property is { CanWrite: true } && property.SetMethod!.IsPublic ? property : null;
     }
 
