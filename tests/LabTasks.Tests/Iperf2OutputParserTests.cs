@@ -297,4 +297,106 @@ public class Iperf2OutputParserTests
         var e = Assert.Throws<LabException>(() => Iperf2OutputParser.ParseVersion("iperf 3.12 (cJSON 1.7.15)"));
         Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
     }
+    private static string Terminal(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "terminal", name));
+
+    [Fact]
+    public void Homework_run_stopped_with_ctrl_c_is_accepted_as_interrupted_with_its_real_duration()
+    {
+        var r = Iperf2OutputParser.Parse(Terminal("iperf-2.0.5-client-w100M-t100-i2-ctrl-c-constructed.txt"));
+
+        Assert.True(r.Interrupted);
+        Assert.False(r.Suspended);
+        Assert.Equal(100, r.RequestedSeconds);
+        Assert.Equal(12.8, r.Summary.Seconds);
+        Assert.Equal(3.82e9, r.Summary.BitsPerSecond, 1);
+        Assert.Equal(6, r.Intervals.Count);
+    }
+
+    [Fact]
+    public void Real_ctrl_c_through_a_terminal_is_accepted_as_interrupted()
+    {
+        var r = Iperf2OutputParser.Parse(Terminal("iperf-2.1.8-client-t100-i2-ctrl-c-pty.txt"));
+
+        Assert.True(r.Interrupted);
+        Assert.Null(r.RequestedSeconds);
+        Assert.Equal(12.4259, r.Summary.Seconds);
+        AssertWithin(19.1 * GiB, r.Summary.Bytes, 0.001);
+        Assert.Equal(6, r.Intervals.Count);
+        AssertSelfConsistent(r);
+    }
+
+    [Fact]
+    public void A_recorded_session_with_ctrl_z_fg_and_ctrl_c_is_interrupted_and_suspended()
+    {
+        var r = Iperf2OutputParser.Parse(Terminal("iperf-2.1.8-client-t100-i2-session-ctrl-z-fg-ctrl-c.txt"));
+
+        Assert.True(r.Interrupted);
+        Assert.True(r.Suspended);
+        Assert.Equal(100, r.RequestedSeconds);
+        Assert.Equal(14.1191, r.Summary.Seconds);
+        Assert.Equal(7, r.Intervals.Count);
+        Assert.Equal(4 * MiB, r.Summary.TcpWindowActualBytes);
+    }
+
+    [Fact]
+    public void Sigint_without_a_terminal_is_interrupted_only_when_the_command_line_shows_a_longer_t()
+    {
+        var output = Terminal("iperf-2.1.8-client-t100-i2-sigint.txt");
+
+        var bare = Iperf2OutputParser.Parse(output);
+        var withPrompt = Iperf2OutputParser.Parse("student@lab-pc:~$ iperf -c 127.0.0.1 -t 100 -i 2\n" + output);
+
+        Assert.False(bare.Interrupted);
+        Assert.Equal(12.5351, bare.Summary.Seconds);
+        Assert.True(withPrompt.Interrupted);
+        Assert.Equal(12.5351, withPrompt.Summary.Seconds);
+    }
+
+    [Fact]
+    public void Complete_runs_are_not_interrupted_even_with_a_ctrl_c_at_the_prompt_afterwards()
+    {
+        var t7 = Iperf2OutputParser.Parse("$ iperf -c 127.0.0.1 --time 7 -i 2\n" + Terminal("iperf-2.1.8-client-t7-i2.txt"));
+        var t6 = Iperf2OutputParser.Parse("$ iperf -c 127.0.0.1 -i 2 -t 6\n" + Fixture("iperf-2.1.8-client-i2-t6.txt") + "$ ^C\n$ exit\n");
+
+        Assert.False(t7.Interrupted);
+        Assert.Equal(7, t7.RequestedSeconds);
+        Assert.Equal(7.0141, t7.Summary.Seconds);
+        Assert.False(t6.Interrupted);
+        Assert.Equal(6.0149, t6.Summary.Seconds);
+    }
+
+    [Fact]
+    public void Windows_line_ends_parse_like_the_original()
+    {
+        var crlf = Iperf2OutputParser.Parse(Terminal("iperf-2.1.8-client-i2-t6-crlf-constructed.txt"));
+        var lf = ParseFixture("iperf-2.1.8-client-i2-t6.txt");
+
+        Assert.Equal(lf.Summary, crlf.Summary);
+        Assert.Equal(lf.Intervals, crlf.Intervals);
+    }
+
+    [Theory]
+    [InlineData("[  1] 0.0000-2.0000 sec  {0} GBytes  20.9 Gbits/sec")]
+    [InlineData("[  1] 0.0000-2.0000 sec  4.88 GBytes  {0} Gbits/sec")]
+    [InlineData("[  1] 0.0000-{0} sec  4.88 GBytes  20.9 Gbits/sec")]
+    public void A_number_too_large_for_a_double_is_LAB0051(string line)
+    {
+        var huge = "9" + new string('0', 400);
+
+        var e = ParseFails(string.Format(CultureInfo.InvariantCulture, line, huge) + "\n");
+
+        Assert.Contains("too large", e.Message);
+    }
+
+    [Fact]
+    public void A_failure_message_quoting_the_output_is_one_line()
+    {
+        var lines = Fixture("iperf-2.1.8-client-i2-t6.txt").TrimEnd('\n').Split('\n');
+
+        var e = ParseFails(string.Join("\r\n", lines[..^1]) + "\r\n");
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain('\r', e.Message);
+        Assert.Contains("4.0000-6.0000 sec", e.Message);
+    }
 }

@@ -173,4 +173,26 @@ public class Iperf3JsonParserTests
 
         Assert.Contains("TCP test", e.Message);
     }
+    [Theory]
+    [InlineData("\"bits_per_second\":\t24288663338.98238", "\"bits_per_second\":\t1e400")]
+    [InlineData("\"bits_per_second\":\t24288663338.98238", "\"bits_per_second\":\t-1e400")]
+    [InlineData("\"seconds\":\t6.001058", "\"seconds\":\t1e999")]
+    public void A_number_too_large_for_a_double_is_LAB0051(string value, string huge)
+    {
+        var json = Fixture("iperf3-3.12-client-t6-i2.json");
+        Assert.Contains(value, json);
+
+        var e = ParseFails(json.Replace(value, huge));
+
+        Assert.Contains("too large", e.Message);
+    }
+
+    [Fact]
+    public void A_failure_message_quoting_the_output_is_one_line()
+    {
+        var e = ParseFails("{\r\n\t\"start\": {\r\n\t\t\"connected\": [\r\n");
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain('\r', e.Message);
+    }
 }

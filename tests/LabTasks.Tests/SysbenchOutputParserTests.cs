@@ -233,4 +233,75 @@ public class SysbenchOutputParserTests
         Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
         Assert.Contains("total time", e.Message);
     }
+    private static string Terminal(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "terminal", name));
+
+    [Fact]
+    public void A_recorded_shell_session_with_prompts_and_colours_parses_like_plain_output()
+    {
+        var r = SysbenchOutputParser.Parse(Terminal("sysbench-1.0.20-cpu-t5-session.txt"));
+
+        Assert.Equal("1.0.20", r.ToolVersion);
+        Assert.Equal("cpu", r.Test);
+        Assert.Equal(5.0083, r.TotalTimeSeconds);
+        Assert.Equal(5636, r.TotalEvents);
+        Assert.Equal(1125.10, r.EventsPerSecond);
+        Assert.Equal(5.18, r.Latency95thMs);
+    }
+
+    [Fact]
+    public void A_log_saved_with_a_byte_order_mark_and_windows_line_ends_parses_like_the_original()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "terminal", "sysbench-1.0.20-cpu-prime20000-bom-crlf-constructed.txt"));
+        var original = ParseFixture("sysbench-1.0.20-cpu-prime20000.txt");
+
+        // Decoded without stripping the mark, as a reader that ignores byte order marks would pass it.
+        var r = SysbenchOutputParser.Parse(new System.Text.UTF8Encoding(false).GetString(bytes));
+
+        Assert.Equal(original, r);
+    }
+
+    [Theory]
+    [InlineData("sysbench-1.0.20-cpu-t100-sigint.txt", "stops after 'Threads started!'")]
+    [InlineData("sysbench-1.0.20-cpu-t100-ctrl-c-pty.txt", "interrupted (Ctrl+C)")]
+    [InlineData("sysbench-1.0.20-memory-ctrl-c-pty.txt", "interrupted (Ctrl+C)")]
+    [InlineData("sysbench-1.0.20-cpu-t100-session-ctrl-c.txt", "interrupted (Ctrl+C)")]
+    [InlineData("sysbench-1.0.20-cpu-t100-report-interval1-session-ctrl-c.txt", "interrupted (Ctrl+C)")]
+    public void A_run_interrupted_before_its_totals_is_one_line_of_LAB0051_saying_so(string fixture, string says)
+    {
+        var e = Assert.Throws<LabException>(() => SysbenchOutputParser.Parse(Terminal(fixture)));
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.Contains(says, e.Message);
+        Assert.Contains("before it printed its totals", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("to the end", e.Fix);
+    }
+
+    [Theory]
+    [InlineData("    total time:                          5.0083s", "    total time:                          {0}s")]
+    [InlineData("    events per second:  1125.10", "    events per second:  {0}")]
+    [InlineData("         max:                                   25.12", "         max:                                   {0}")]
+    public void A_number_too_large_for_a_double_is_LAB0051(string line, string replacement)
+    {
+        var text = Terminal("sysbench-1.0.20-cpu-t5-session.txt").Replace("\r\n", "\n");
+        Assert.Contains(line + "\n", text);
+        var huge = "1" + new string('0', 400);
+
+        var e = Assert.Throws<LabException>(() => SysbenchOutputParser.Parse(text.Replace(line + "\n", string.Format(CultureInfo.InvariantCulture, replacement, huge) + "\n")));
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.Contains("too large", e.Message);
+    }
+
+    [Fact]
+    public void A_memory_size_that_does_not_fit_in_bytes_is_LAB0051()
+    {
+        var text = Fixture("sysbench-1.0.20-memory-8K-1G.txt");
+        Assert.Contains("total size: 1024MiB", text);
+
+        var e = Assert.Throws<LabException>(() => SysbenchOutputParser.Parse(text.Replace("total size: 1024MiB", "total size: 999999999999TiB")));
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.Contains("too large", e.Message);
+    }
 }

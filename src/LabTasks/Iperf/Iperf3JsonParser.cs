@@ -81,7 +81,7 @@ public static partial class Iperf3JsonParser
         {
             var reported = PlainTextError().Match(json) is { Success: true } m ? $" iperf3 reported: '{m.Value.Trim()}'." : "";
             throw new LabException(LabCodes.BenchmarkOutput,
-                $"Cannot parse iperf3 output: it is not JSON ({e.Message}).{reported} Output ends with: {ProcessRunner.Tail(json, 300)}",
+                $"Cannot parse iperf3 output: it is not JSON ({e.Message}).{reported} Output ends with: {OutputExcerpt.Tail(json)}",
                 "run iperf3 with -J and pass its standard output unchanged.", inner: e);
         }
     }
@@ -148,8 +148,14 @@ public static partial class Iperf3JsonParser
     private static long RequiredLong(JsonElement e, string name, string path, string json) =>
         Long(e, name) ?? throw Missing($"whole number '{path}'", json);
 
-    private static double? Double(JsonElement? e, string name) =>
-        e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+    private static double? Double(JsonElement? e, string name)
+    {
+        if (e is not { } o || !o.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Number) return null;
+        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d
+            : throw new LabException(LabCodes.BenchmarkOutput,
+                $"Cannot parse iperf3 output: the number {OutputExcerpt.Number(v.GetRawText())} of '{name}' is too large for a double.",
+                "import iperf3's -J output unchanged; this number was not written by iperf3.");
+    }
 
     private static long? Long(JsonElement? e, string name) =>
         e is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
@@ -159,7 +165,7 @@ public static partial class Iperf3JsonParser
 
     private static LabException Missing(string what, string json)
     {
-        var excerpt = string.IsNullOrWhiteSpace(json) ? "" : $" Output ends with: {ProcessRunner.Tail(json, 300)}";
+        var excerpt = string.IsNullOrWhiteSpace(json) ? "" : $" Output ends with: {OutputExcerpt.Tail(json)}";
         return new LabException(LabCodes.BenchmarkOutput,
             $"Cannot parse iperf3 output: no {what} found.{excerpt}",
             "run 'iperf3 -c <server> -t <s> -i <s> -J' to completion (iperf3 3.x) and pass its standard output unchanged.");

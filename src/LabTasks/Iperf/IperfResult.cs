@@ -39,6 +39,18 @@ public sealed record IperfResult
 
     public required IperfRunSummary Summary { get; init; }
 
+    /// <summary>
+    /// The run was stopped before its end: the terminal echoed Ctrl+C before its total line, or the
+    /// captured command line asked for a longer -t than the total covers. The totals cover the part that ran.
+    /// </summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>The terminal echoed Ctrl+Z before the total line: the client was stopped for a while and resumed.</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>The -t of the iperf command line when the capture shows it (a shell prompt line), else null.</summary>
+    public double? RequestedSeconds { get; init; }
+
     /// <summary>The run's throughput over time: the "sum" rows when there are any, else the single stream's rows.</summary>
     public IReadOnlyList<IperfInterval> AggregateIntervals =>
         Intervals.Any(i => i.IsSum) ? Intervals.Where(i => i.IsSum).ToList() : Intervals;

@@ -8,6 +8,9 @@ namespace VirtLab.Sysbench;
 /// Parses the text report of `sysbench cpu|memory run` for sysbench 1.0.x and the 0.4.x family
 /// (0.4.12 "Test execution summary" and the later 0.4/0.5 "General statistics" wording).
 /// Each pattern accepts both spellings, so the version only decides which lines are expected.
+/// Output captured from a terminal is read as the terminal showed it (<see cref="TerminalCapture"/>).
+/// sysbench 1.0 prints no totals when it is interrupted (Ctrl+C), so such a run cannot be imported;
+/// the error says so rather than naming a missing line.
 /// </summary>
 public static class SysbenchOutputParser
 {
@@ -43,12 +46,18 @@ public static class SysbenchOutputParser
         @"^(?<t>[0-9]+(?:\.[0-9]+)?)\s*Mi?B transferred\s*\(\s*" + Num + @"\s*Mi?B/sec\)", Options);
 
     private static readonly Regex Fatal = new(@"^FATAL:.*$", Options);
+    private static readonly Regex ThreadsStarted = new(@"^Threads started!\s*$", Options);
+    // 1.0's --report-interval lines: "[ 1s ] thds: 1 eps: 1638.70 lat (ms,95%): 4.33".
+    private static readonly Regex InterimReport = new(@"^\[\s*[0-9.]+s\s*\]", Options);
 
     public static SysbenchResult Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = text.Replace("\r\n", "\n");
+        var capture = TerminalCapture.Read(text);
+        text = capture.Text;
         if (string.IsNullOrWhiteSpace(text)) throw Missing("any text (the output is empty)", text);
+        if (!TotalTime.IsMatch(text) && (capture.InterruptLines.Count > 0 || StopsAfterThreadsStarted(text)))
+            throw InterruptedBeforeTotals(capture);
 
         var version = Header.Match(text) is { Success: true } h ? h.Groups["v"].Value
             : throw Missing("'sysbench <version>' header line", text);
@@ -85,11 +94,16 @@ public static class SysbenchOutputParser
             TotalSizeBytes = OptionalSize(TotalSize, text),
             MemoryOperation = MemoryOperation.Match(text) is { Success: true } m ? m.Groups["v"].Value : null,
             TotalOperations = ops.Success ? long.Parse(ops.Groups["n"].Value, CultureInfo.InvariantCulture) : null,
-            OperationsPerSecond = ops.Success ? ParseDouble(ops.Groups["v"].Value) : null,
-            TransferredMiB = transferred.Success ? ParseDouble(transferred.Groups["t"].Value) : null,
-            MiBPerSecond = transferred.Success ? ParseDouble(transferred.Groups["v"].Value) : null,
+            OperationsPerSecond = ops.Success ? ParseDouble(ops.Groups["v"].Value, ops.Value) : null,
+            TransferredMiB = transferred.Success ? ParseDouble(transferred.Groups["t"].Value, transferred.Value) : null,
+            MiBPerSecond = transferred.Success ? ParseDouble(transferred.Groups["v"].Value, transferred.Value) : null,
         };
     }
+
+    /// <summary>Nothing but interim reports follows "Threads started!": sysbench was stopped while it ran.</summary>
+    private static bool StopsAfterThreadsStarted(string text) =>
+        ThreadsStarted.Match(text) is { Success: true } started
+        && text[(started.Index + started.Length)..].Split('\n').All(l => l.Trim().Length == 0 || InterimReport.IsMatch(l));
 
     private static string DetectTest(string text)
     {
@@ -109,7 +123,7 @@ public static class SysbenchOutputParser
 
     private static double ToMilliseconds(Match m)
     {
-        var value = ParseDouble(m.Groups["v"].Value);
+        var value = ParseDouble(m.Groups["v"].Value, m.Value);
         return m.Groups["u"].Value switch
         {
             "ns" => value / 1_000_000,
@@ -124,7 +138,8 @@ public static class SysbenchOutputParser
         var m = regex.Match(text);
         if (!m.Success) return null;
         var shift = m.Groups["u"].Value switch { "K" => 10, "M" => 20, "G" => 30, "T" => 40, _ => 0 };
-        return long.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture) << shift;
+        var value = long.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
+        return value <= long.MaxValue >> shift ? value << shift : throw TooLarge(m.Groups["v"].Value + m.Groups["u"].Value + "iB", m.Value);
     }
 
     private static double RequiredDouble(Regex regex, string text, string what) =>
@@ -134,18 +149,36 @@ public static class SysbenchOutputParser
         OptionalLong(regex, text) ?? throw Missing(what, text);
 
     private static double? OptionalDouble(Regex regex, string text) =>
-        regex.Match(text) is { Success: true } m ? ParseDouble(m.Groups["v"].Value) : null;
+        regex.Match(text) is { Success: true } m ? ParseDouble(m.Groups["v"].Value, m.Value) : null;
 
     private static long? OptionalLong(Regex regex, string text) =>
         regex.Match(text) is { Success: true } m ? long.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture) : null;
 
-    private static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static double ParseDouble(string s, string line)
+    {
+        var value = double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(value) ? value : throw TooLarge(s, line);
+    }
+
+    private static LabException TooLarge(string number, string line) => new(LabCodes.BenchmarkOutput,
+        $"Cannot parse sysbench output: the number {OutputExcerpt.Number(number)} in '{OutputExcerpt.Tail(line, 120)}' is too large.",
+        "import sysbench's output unchanged; no sysbench run prints a figure this large, so the line was altered after sysbench wrote it.");
+
+    private static LabException InterruptedBeforeTotals(TerminalCapture capture)
+    {
+        var how = capture.InterruptLines.Count > 0
+            ? "the run was interrupted (Ctrl+C) before it printed its totals"
+            : "the output stops after 'Threads started!': the run was interrupted or killed before it printed its totals";
+        return new LabException(LabCodes.BenchmarkOutput,
+            $"Cannot use this sysbench output: {how}, and sysbench prints none when it is stopped (its '[ 1s ]' interim reports, if any, are not totals). Output ends with: {OutputExcerpt.Tail(capture.Text)}",
+            "run sysbench again to the end; for a shorter run lower --time or --events (sysbench 1.0), --max-time or --max-requests (0.4).");
+    }
 
     private static LabException Missing(string what, string text)
     {
         var fatal = Fatal.Match(text);
         var reported = fatal.Success ? $" sysbench reported: '{fatal.Value.Trim()}'." : "";
-        var excerpt = string.IsNullOrWhiteSpace(text) ? "" : $" Output ends with: {ProcessRunner.Tail(text, 300)}";
+        var excerpt = string.IsNullOrWhiteSpace(text) ? "" : $" Output ends with: {OutputExcerpt.Tail(text)}";
         return new LabException(LabCodes.BenchmarkOutput,
             $"Cannot parse sysbench output: no {what} found.{reported}{excerpt}",
             "make sure 'sysbench cpu|memory ... run' ran to completion (sysbench 0.4.x or 1.0.x) and its standard output is passed unchanged.");
