@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
 using VirtLab.Iperf;
 using VirtLab.Records;
 using VirtLab.Report;
@@ -158,5 +161,228 @@ public class LogImportTests
     {
         var e = Assert.Throws<LabException>(() => LogImport.ImportDirectory("/nonexistent/virtlab-logs"));
         Assert.Equal(LabCodes.ConfigBadValue, e.Code);
+    }
+    private const string GoodLogName = "lab-pc__host__sysbench-cpu__r1.txt";
+    private const string IperfLogName = "lab-pc__host__iperf-loopback__host__r1.txt";
+
+    private static string SysbenchText() =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "sysbench", "sysbench-1.0.20-cpu-prime20000.txt"));
+
+    /// <summary>A fresh import folder holding one good log, removed when disposed.</summary>
+    private sealed class ImportFolder : IDisposable
+    {
+        public string Root { get; } = Path.Combine(Path.GetTempPath(), "virtlab-import-" + Guid.NewGuid().ToString("N")[..8]);
+        public string Logs => Path.Combine(Root, "logs");
+        public string Outside => Path.Combine(Root, "outside");
+
+        public ImportFolder()
+        {
+            Directory.CreateDirectory(Logs);
+            Directory.CreateDirectory(Outside);
+            File.WriteAllText(Path.Combine(Logs, GoodLogName), SysbenchText());
+        }
+
+        public string In(string name) => Path.Combine(Logs, name);
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
+    }
+
+    [DllImport("libc", SetLastError = true)] private static extern int mkfifo(string path, uint mode);
+    [DllImport("libc", SetLastError = true)] private static extern int mknod(string path, uint mode, ulong device);
+
+    /// <summary>Creates the entry; what is returned keeps it alive until disposed (a socket's file goes when the socket closes).</summary>
+    private static IDisposable? Make(string kind, ImportFolder folder, string path)
+    {
+        switch (kind)
+        {
+            case "fifo":
+                Assert.Equal(0, mkfifo(path, 0x180));
+                break;
+            case "char-device": // the same device as /dev/null: major 1, minor 3
+                Assert.Equal(0, mknod(path, 0x2000 | 0x180, (1 << 8) | 3));
+                break;
+            case "socket":
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                socket.Bind(new UnixDomainSocketEndPoint(path));
+                return socket;
+            case "link-to-dev-zero":
+                File.CreateSymbolicLink(path, "/dev/zero");
+                break;
+            case "link-outside":
+                File.WriteAllText(Path.Combine(folder.Outside, "secret.txt"), SysbenchText());
+                File.CreateSymbolicLink(path, Path.Combine("..", "outside", "secret.txt"));
+                break;
+            case "dangling-link":
+                File.CreateSymbolicLink(path, Path.Combine(folder.Logs, "gone.txt"));
+                break;
+            case "link-to-folder":
+                Directory.CreateSymbolicLink(path, folder.Outside);
+                break;
+            case "huge-sparse":
+                using (var stream = new FileStream(path, FileMode.CreateNew))
+                    stream.SetLength(LogImport.MaxLogBytes + 1);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+        return null;
+    }
+
+    /// <summary>Runs the import on a worker thread, so that a hang (an opened FIFO) fails the test instead of stalling the run.</summary>
+    private static Task<LabException> ImportFails(string directory) =>
+        Assert.ThrowsAsync<LabException>(() => ImportWithinAMinute(directory));
+
+    private static Task<List<ImportedLog>> ImportWithinAMinute(string directory) =>
+        Task.Run(() => LogImport.ImportDirectory(directory)).WaitAsync(TimeSpan.FromMinutes(1));
+
+    [Theory]
+    [InlineData("fifo", "a FIFO")]
+    [InlineData("char-device", "a character device")]
+    [InlineData("socket", "a socket")]
+    [InlineData("link-to-dev-zero", "outside the import folder")]
+    [InlineData("link-outside", "outside the import folder")]
+    [InlineData("dangling-link", "does not exist")]
+    [InlineData("link-to-folder", "outside the import folder")]
+    [InlineData("huge-sparse", "16 MiB")]
+    public async Task An_entry_that_is_not_a_regular_log_file_inside_the_folder_is_LAB0052_naming_it(string kind, string says)
+    {
+        using var folder = new ImportFolder();
+        var name = "lab-pc__host__sysbench-cpu__r2.txt";
+        using var entry = Make(kind, folder, folder.In(name));
+
+        var e = await ImportFails(folder.Logs);
+
+        Assert.Equal(LabCodes.ImportRefused, e.Code);
+        Assert.Equal(folder.In(name), e.File);
+        Assert.Contains($"'{name}'", e.Message);
+        Assert.Contains(says, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("move", e.Fix);
+    }
+
+    [Fact]
+    public async Task A_sidecar_that_is_a_FIFO_is_refused_without_being_opened()
+    {
+        using var folder = new ImportFolder();
+        File.WriteAllText(folder.In("run.txt"), SysbenchText());
+        Make("fifo", folder, folder.In("run.txt.labels.yaml"));
+
+        var e = await ImportFails(folder.Logs);
+
+        Assert.Equal(LabCodes.ImportRefused, e.Code);
+        Assert.Equal(folder.In("run.txt.labels.yaml"), e.File);
+    }
+
+    [Fact]
+    public async Task Every_refused_entry_is_named_in_one_error()
+    {
+        using var folder = new ImportFolder();
+        Directory.CreateDirectory(folder.In("tuesday"));
+        Make("fifo", folder, folder.In("a.txt"));
+        Make("link-to-dev-zero", folder, folder.In(Path.Combine("tuesday", "b.txt")));
+
+        var e = await ImportFails(folder.Logs);
+
+        Assert.Equal(folder.In("a.txt"), e.File);
+        Assert.Contains("'a.txt'", e.Message);
+        Assert.Contains("'tuesday/b.txt'", e.Message);
+    }
+
+    [Fact]
+    public async Task A_link_to_a_log_inside_the_folder_is_imported_and_skipped_entries_are_never_opened()
+    {
+        using var folder = new ImportFolder();
+        Directory.CreateDirectory(folder.In("tuesday"));
+        File.WriteAllText(folder.In(Path.Combine("tuesday", "run.txt")), SysbenchText());
+        File.CreateSymbolicLink(folder.In("lab-pc__host__sysbench-cpu__r2.txt"), Path.Combine("tuesday", "run.txt"));
+        File.WriteAllText(folder.In(Path.Combine("tuesday", "run.txt.labels.yaml")), "machine: lab-pc\naccel: kvm\n");
+        Make("fifo", folder, folder.In(".pipe"));
+        Make("fifo", folder, folder.In("NOTES.md"));
+        Directory.CreateDirectory(folder.In(".git"));
+        Make("fifo", folder, folder.In(Path.Combine(".git", "config")));
+
+        var logs = await ImportWithinAMinute(folder.Logs);
+
+        Assert.Equal([GoodLogName, "lab-pc__host__sysbench-cpu__r2.txt", "tuesday/run.txt"], logs.Select(l => l.RelativePath));
+    }
+
+    [Fact]
+    public async Task A_log_that_is_not_UTF8_is_LAB0051_naming_the_file_and_line()
+    {
+        using var folder = new ImportFolder();
+        var latin1 = Encoding.Latin1.GetBytes("\u00e9tudiant@lab-pc:~$ sysbench cpu run\n");
+        File.WriteAllBytes(folder.In(GoodLogName), [.. Encoding.UTF8.GetBytes(SysbenchText()[..100]), .. latin1, .. Encoding.UTF8.GetBytes(SysbenchText()[100..])]);
+        var line = SysbenchText()[..100].Count(c => c == '\n') + 1;
+
+        var e = await ImportFails(folder.Logs);
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.Equal(folder.In(GoodLogName), e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Contains("not UTF-8", e.Message);
+        Assert.Contains("0xE9", e.Message);
+        Assert.Contains("iconv", e.Fix);
+    }
+
+    [Fact]
+    public void A_log_saved_as_UTF16_with_a_byte_order_mark_is_read()
+    {
+        using var folder = new ImportFolder();
+        File.WriteAllText(folder.In(GoodLogName), SysbenchText().Replace("\n", "\r\n"), new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+
+        var log = LogImport.ImportDirectory(folder.Logs).Single();
+
+        Assert.Equal(6.0278, log.Records.Single(r => r.Metric == "total_time").Value!.Value, 4);
+    }
+
+    [Fact]
+    public async Task A_number_too_large_for_a_double_is_LAB0051_naming_the_file()
+    {
+        using var folder = new ImportFolder();
+        var iperf = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "iperf", "iperf-2.1.8-client-i2-t6.txt"));
+        File.WriteAllText(folder.In(IperfLogName), iperf.Replace("15.3 GBytes  21.8 Gbits/sec", "15.3 GBytes  1" + new string('0', 400) + " Gbits/sec"));
+
+        var e = await ImportFails(folder.Logs);
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.Equal(folder.In(IperfLogName), e.File);
+        Assert.Contains("too large", e.Message);
+    }
+
+    [Fact]
+    public void Logs_captured_from_a_terminal_are_imported_and_interrupted_runs_say_so()
+    {
+        var logs = LogImport.ImportDirectory(Fixture("captured"));
+        VirtLab.Records.Record Throughput(string name) => logs.Single(l => l.RelativePath == name).Records.Single(r => r.Metric == "throughput");
+
+        var homework = Throughput("lab-pc__kvm__iperf-virtio-net-pci__guest-to-host__r1.txt");
+        Assert.Equal("true", homework.Label("interrupted"));
+        Assert.Equal("12.8", homework.Label("duration_seconds"));
+        Assert.Equal(3.82, homework.Value!.Value, 3);
+        Assert.Null(homework.Label("suspended"));
+
+        var session = Throughput("lab-pc__host__iperf-loopback__host__r1.txt");
+        Assert.Equal("true", session.Label("interrupted"));
+        Assert.Equal("true", session.Label("suspended"));
+        Assert.Equal("14.119", session.Label("duration_seconds"));
+
+        var sigint = Throughput("lab-pc__host__iperf-loopback__host__r2.txt");
+        Assert.Null(sigint.Label("interrupted"));
+        Assert.Equal("12.535", sigint.Label("duration_seconds"));
+
+        var sysbench = logs.Single(l => l.RelativePath == "lab-pc__host__sysbench-cpu__r1.txt").Records;
+        Assert.Equal(1125.10, sysbench.Single(r => r.Metric == "events_per_second").Value);
+        var bomCrlf = logs.Single(l => l.RelativePath == "lab-pc__host__sysbench-cpu__r2.txt").Records;
+        Assert.Equal(10000, bomCrlf.Single(r => r.Metric == "events").Value);
+    }
+
+    [Fact]
+    public void An_interrupted_sysbench_log_is_LAB0051_naming_the_file()
+    {
+        var e = Assert.Throws<LabException>(() => LogImport.ImportDirectory(Fixture("interrupted-sysbench")));
+
+        Assert.Equal(LabCodes.BenchmarkOutput, e.Code);
+        Assert.EndsWith("lab-pc__host__sysbench-cpu__r1.txt", e.File);
+        Assert.Contains("interrupted (Ctrl+C) before it printed its totals", e.Message);
     }
 }

@@ -16,6 +16,9 @@ public static partial class LogImport
 {
     public const string KindSysbench = "sysbench";
 
+    /// <summary>The largest log read: one run's text output is kilobytes; anything near this is not a log.</summary>
+    public const long MaxLogBytes = 16L << 20;
+
     [GeneratedRegex(@"^sysbench\s+[0-9]+\.[0-9]+", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex SysbenchHeader();
 
@@ -26,14 +29,10 @@ public static partial class LogImport
     [GeneratedRegex(@"^(?:Connecting to host|iperf Done\.|.*\s(?:sender|receiver)\s*$)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex Iperf3TextMarker();
 
-    /// <summary>Every log under the folder (recursively), sidecars and notes skipped, in path order.</summary>
+    /// <summary>Every log under the folder (recursively), hidden entries, sidecars and notes skipped, in path order.</summary>
     public static List<ImportedLog> ImportDirectory(string directory)
     {
-        if (!Directory.Exists(directory))
-            throw new LabException(LabCodes.ConfigBadValue, $"ImportLogs: the folder '{directory}' does not exist.",
-                "pass -p:ImportLogs=<folder holding one log file per run>.", directory);
-        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(IsLog).Order(StringComparer.Ordinal).ToList();
+        var files = LogImportFolder.Logs(directory);
         if (files.Count == 0)
             throw new LabException(LabCodes.ConfigBadValue, $"ImportLogs: the folder '{directory}' holds no log files.",
                 "put one sysbench, iperf 2 or iperf3 -J output per file there; " + LogImportLabels.NamingHelp, directory);
@@ -50,7 +49,7 @@ public static partial class LogImport
     public static ImportedLog ImportFile(string path, string relativePath)
     {
         var labels = LogImportLabels.For(path);
-        var text = File.ReadAllText(path);
+        var text = LogImportFolder.ReadText(path);
         var time = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
         var kind = DetectKind(text, path);
         try
@@ -66,9 +65,10 @@ public static partial class LogImport
         }
     }
 
-    /// <summary>"sysbench", "iperf2" or "iperf3" from the content; anything else is LAB0051 naming the file.</summary>
+    /// <summary>"sysbench", "iperf2" or "iperf3" from the content (as a terminal showed it); anything else is LAB0051 naming the file.</summary>
     public static string DetectKind(string text, string path)
     {
+        text = TerminalCapture.Read(text).Text;
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('{')) return IperfResult.Iperf3;
         if (SysbenchHeader().IsMatch(text)) return KindSysbench;
@@ -107,6 +107,8 @@ public static partial class LogImport
         common["tool"] = result.Tool;
         if (result.ToolVersion is { } version) common["tool_version"] = version;
         common["duration_seconds"] = result.Summary.Seconds.ToString("0.###", CultureInfo.InvariantCulture);
+        if (result.Interrupted) common["interrupted"] = "true";
+        if (result.Suspended) common["suspended"] = "true";
         common["streams"] = Math.Max(1, result.Summary.ParallelStreams).ToString(CultureInfo.InvariantCulture);
         if (result.Summary.TcpWindowActualBytes is { } window) common["window"] = window.ToString(CultureInfo.InvariantCulture);
         var records = new List<Record> { new("throughput", result.Summary.BitsPerSecond / 1e9, "Gbit/s", common, time) };

@@ -36,7 +36,7 @@ public static partial class LogImportLabels
     public static ImportLabels For(string logPath)
     {
         var sidecar = logPath + SidecarSuffix;
-        if (File.Exists(sidecar)) return FromSidecar(File.ReadAllText(sidecar), sidecar);
+        if (File.Exists(sidecar)) return FromSidecar(LogImportFolder.ReadText(sidecar), sidecar);
         return FromFileName(logPath)
             ?? throw new LabException(LabCodes.ConfigBadValue, $"The imported log '{Path.GetFileName(logPath)}' has no labels: no {Path.GetFileName(sidecar)} beside it and its name does not follow the convention.",
                 NamingHelp, logPath);

@@ -26,6 +26,8 @@ public static class LabCodes
     public const string IntegrityFailed = "LAB0044";
     public const string Benchmark = "LAB0050";
     public const string BenchmarkOutput = "LAB0051";
+    /// <summary>-p:ImportLogs: an entry of the folder is not a regular file inside it, or is larger than a log can be.</summary>
+    public const string ImportRefused = "LAB0052";
     public const string Results = "LAB0060";
     public const string Template = "LAB0070";
     public const string Cancelled = "LAB0090";
