@@ -195,4 +195,27 @@ public class Iperf3JsonParserTests
         Assert.DoesNotContain('\n', e.Message);
         Assert.DoesNotContain('\r', e.Message);
     }
+    private static string Terminal(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "terminal", name));
+
+    [Fact]
+    public void A_recorded_shell_session_around_the_JSON_is_parsed()
+    {
+        var r = Iperf3JsonParser.Parse(Terminal("iperf3-3.12-client-t2-i1-session.txt"));
+
+        Assert.Equal("3.12", r.ToolVersion);
+        Assert.Equal(2569011200, r.Summary.Bytes);
+        Assert.Equal(2.002952, r.Summary.Seconds);
+        Assert.Equal(10260899712.025051, r.Summary.BitsPerSecond, 3);
+        AssertSelfConsistent(r);
+    }
+
+    [Fact]
+    public void A_run_stopped_with_ctrl_c_is_LAB0051_saying_it_was_interrupted()
+    {
+        var e = ParseFails(Terminal("iperf3-3.12-client-t100-i1-session-ctrl-c.txt"));
+
+        Assert.Contains("interrupted (Ctrl+C)", e.Message);
+        Assert.Contains("interrupt - the client has terminated", e.Message);
+        Assert.Contains("to the end", e.Fix);
+    }
 }

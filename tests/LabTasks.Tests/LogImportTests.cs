@@ -370,6 +370,10 @@ public class LogImportTests
         Assert.Null(sigint.Label("interrupted"));
         Assert.Equal("12.535", sigint.Label("duration_seconds"));
 
+        var iperf3 = Throughput("lab-pc__host__iperf-loopback__host__r3.json");
+        Assert.Equal("iperf3", iperf3.Label("tool"));
+        Assert.Equal(10.2609, iperf3.Value!.Value, 4);
+
         var sysbench = logs.Single(l => l.RelativePath == "lab-pc__host__sysbench-cpu__r1.txt").Records;
         Assert.Equal(1125.10, sysbench.Single(r => r.Metric == "events_per_second").Value);
         var bomCrlf = logs.Single(l => l.RelativePath == "lab-pc__host__sysbench-cpu__r2.txt").Records;

@@ -21,12 +21,17 @@ public static partial class Iperf3JsonParser
     public static IperfResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        json = JsonOf(json);
         if (string.IsNullOrWhiteSpace(json)) throw Missing("text (the output is empty)", json);
 
         using var document = ParseDocument(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw Missing("JSON object at the top level", json);
-        if (root.TryGetProperty("error", out var error))
+        if (root.TryGetProperty("error", out var error) && error.ToString().StartsWith("interrupt", StringComparison.Ordinal))
+            throw new LabException(LabCodes.BenchmarkOutput,
+                $"iperf3 was interrupted (Ctrl+C) before the end of its run ('{error}'); its JSON then holds no receiver totals to import.",
+                "run iperf3 -J again to the end; for a shorter run lower -t.");
+        if (error.ValueKind != JsonValueKind.Undefined)
             throw new LabException(LabCodes.BenchmarkOutput, $"iperf3 reported an error: '{error}'.",
                 "check that an 'iperf3 -s' server is running and reachable at the address and port given, then run again.");
 
@@ -69,6 +74,20 @@ public static partial class Iperf3JsonParser
                 RemoteCpuTotalPercent = Double(cpu, "remote_total"),
             },
         };
+    }
+
+    /// <summary>
+    /// The JSON document as the terminal showed it: when a shell prompt or the command line
+    /// surrounds it, from the line "{" that opens iperf3's report to the line "}" that closes it.
+    /// </summary>
+    public static string JsonOf(string text)
+    {
+        var capture = TerminalCapture.Read(text);
+        if (capture.Text.TrimStart().StartsWith('{')) return capture.Text;
+        var lines = capture.Lines.ToList();
+        var first = lines.FindIndex(l => l.Trim() == "{");
+        var last = lines.FindLastIndex(l => l.Trim() == "}");
+        return first >= 0 && last > first ? string.Join('\n', lines[first..(last + 1)]) : capture.Text;
     }
 
     private static JsonDocument ParseDocument(string json)

@@ -68,9 +68,8 @@ public static partial class LogImport
     /// <summary>"sysbench", "iperf2" or "iperf3" from the content (as a terminal showed it); anything else is LAB0051 naming the file.</summary>
     public static string DetectKind(string text, string path)
     {
+        if (Iperf3JsonParser.JsonOf(text).TrimStart().StartsWith('{')) return IperfResult.Iperf3;
         text = TerminalCapture.Read(text).Text;
-        var trimmed = text.TrimStart();
-        if (trimmed.StartsWith('{')) return IperfResult.Iperf3;
         if (SysbenchHeader().IsMatch(text)) return KindSysbench;
         if (Iperf3TextMarker().IsMatch(text))
             throw new LabException(LabCodes.BenchmarkOutput, "This is iperf3's text output, which does not carry enough detail to import.",
