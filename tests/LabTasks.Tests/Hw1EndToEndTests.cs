@@ -52,6 +52,19 @@ public sealed class Hw1EndToEndTests
         Assert.DoesNotContain("repeat 1/", third.StandardOutput);
         Assert.Contains("A line added by the end-to-end test.", File.ReadAllText(markdownFile));
 
+        // -p:CompareWith: this run against a copy of itself — every figure measured in both, none called different.
+        var baseline = Path.Combine(copy.Root, "baseline-results");
+        Directory.CreateDirectory(Path.Combine(baseline, "kvm-vs-tcg-quick"));
+        File.Copy(Path.Combine(results, "kvm-vs-tcg-quick", "records.ndjson"), Path.Combine(baseline, "kvm-vs-tcg-quick", "records.ndjson"));
+        var compared = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-p:Experiments=kvm-vs-tcg", $"-p:CompareWith={baseline}");
+        Assert.True(compared.Succeeded, compared.StandardOutput);
+        Assert.DoesNotContain("repeat 1/", compared.StandardOutput);
+        var comparison = File.ReadAllText(Path.Combine(results, "compare-quick.md"));
+        Assert.Contains("## kvm-vs-tcg", comparison);
+        Assert.Contains("**0 better**, **0 worse**", comparison);
+        Assert.True(File.Exists(Path.Combine(results, "kvm-vs-tcg-quick", "compare.md")));
+        Assert.Contains("## Compared with baseline-results", File.ReadAllText(markdownFile));
+
         // A misspelt experiment is an error that names the ones there are.
         var wrong = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-p:Experiments=kvm-vs-tgc");
         Assert.False(wrong.Succeeded);

@@ -66,8 +66,15 @@ public static class ReportGenerator
         var all = experiments.Values.SelectMany(e => e.Records).ToList();
         var now = options.Now ?? DateTimeOffset.UtcNow;
         var environment = ReportEnvironment.From(ReadOr(options.CpuInfoFile, ""), ReadOr(options.OsReleaseFile, "unknown"), all, b.Kvm, options.LabParameters, now);
-        return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources);
+        return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources,
+            ComparisonSection(options.ComparisonFile));
     }
+
+    /// <summary>compare.md one heading level down, to sit in the report as a section.</summary>
+    private static string? ComparisonSection(string? file) =>
+        file is not null && File.Exists(file)
+            ? string.Join('\n', File.ReadAllLines(file).Select(line => line.StartsWith('#') ? "#" + line : line))
+            : null;
 
     /// <summary>"" for the default profile, "-quick" for the quick one: the suffix of report and chart file names.</summary>
     public static string FileSuffix(string profile) => profile == "default" ? "" : "-" + profile;

@@ -15,7 +15,8 @@ public sealed record ReportModel(
     QuestionB B,
     QuestionC C,
     MigrationSection Migration,
-    IReadOnlyList<RecordsSource> Sources)
+    IReadOnlyList<RecordsSource> Sources,
+    string? Comparison = null)
 {
     public string GeneratedText => Generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,6 +14,9 @@ public sealed record ReportOptions
     public string? HostSetupDirectory { get; init; }
     public string? KvmProbeDirectory { get; init; }
 
+    /// <summary>compare.md written for -p:CompareWith; the report ends with it.</summary>
+    public string? ComparisonFile { get; init; }
+
     /// <summary>lab.yaml's values as the build read them ("network.hostAddress" → "10.1.1.254/24").</summary>
     public IReadOnlyDictionary<string, string> LabParameters { get; init; } = new SortedDictionary<string, string>();
 

@@ -40,24 +40,6 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
     protected void MarkFailed() => _failed = true;
 
     /// <summary>
-    /// One cell's repeats: <paramref name="measure"/>(repeat, raw folder) runs one and returns its
-    /// records; the cell's result file (metadata ResultFile) is written, atomically, only when every
-    /// repeat succeeded, so a failed or cancelled cell leaves no result and is measured again.
-    /// </summary>
-    protected void MeasureRepeats(ITaskItem cell, int repeats, Func<int, string, IEnumerable<Record>> measure)
-    {
-        var resultFile = cell.GetMetadata("ResultFile");
-        var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
-        var records = new List<Record>();
-        for (var repeat = 1; repeat <= repeats; repeat++)
-        {
-            Cancellation.ThrowIfCancellationRequested();
-            records.AddRange(measure(repeat, rawDirectory));
-        }
-        RecordFile.Write(resultFile, records);
-    }
-
-    /// <summary>
     /// Keeps a tool's raw output as <paramref name="rawFile"/>, then parses it; a parse error names
     /// that file, so the user can read what the tool printed.
     /// </summary>

@@ -26,6 +26,9 @@ public sealed class RenderReport : LabTask
     /// <summary>lab.yaml's values: the item is the key ("network.hostAddress"), metadata Value its value.</summary>
     public ITaskItem[] LabParameters { get; set; } = [];
 
+    /// <summary>compare.md of -p:CompareWith, added to the report as its last section; empty for none.</summary>
+    public string ComparisonFile { get; set; } = "";
+
     [Output] public ITaskItem[] Charts { get; private set; } = [];
 
     protected override void Run()
@@ -41,6 +44,7 @@ public sealed class RenderReport : LabTask
             ImportedRecordsFile = NullIfEmpty(ImportedRecordsFile),
             HostSetupDirectory = NullIfEmpty(HostSetupDirectory),
             KvmProbeDirectory = NullIfEmpty(KvmProbeDirectory),
+            ComparisonFile = NullIfEmpty(ComparisonFile),
             LabParameters = new SortedDictionary<string, string>(LabParameters.ToDictionary(p => p.ItemSpec, p => p.GetMetadata("Value")), StringComparer.Ordinal),
         });
         Charts = output.Charts.Select(c => (ITaskItem)new TaskItem(Path.Combine(ChartsDirectory, c.FileName))).ToArray();

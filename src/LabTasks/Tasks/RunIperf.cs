@@ -15,7 +15,7 @@ namespace VirtLab.Tasks;
 /// process's CPU time is read from /proc around each run. Raw outputs are kept; a cell's records
 /// are written (atomically) only when all its repeats succeeded.
 /// </summary>
-public sealed class RunIperf : LabTask
+public sealed class RunIperf : MeasuringTask
 {
     private const int Port = 5201;
 
@@ -28,7 +28,6 @@ public sealed class RunIperf : LabTask
     [Required] public ITaskItem Guest { get; set; } = null!;
     public string Profile { get; set; } = "default";
     public string Tool { get; set; } = "iperf3";
-    [Required] public int Repeats { get; set; }
     [Required] public int DurationSeconds { get; set; }
     [Required] public double IntervalSeconds { get; set; }
     public string Window { get; set; } = "";
@@ -38,6 +37,12 @@ public sealed class RunIperf : LabTask
     private LabGuest LabGuest => _guest ??= LabGuest.From(Guest);
     private LabCommand Lab => new(new LabState(Namespace).NetworkNamespace);
     private TimeSpan RunTimeout => TimeSpan.FromSeconds(DurationSeconds * 3 + 60);
+
+    /// <summary>The warm-up run's length: long enough for TCP's window to open and the NIC's code to be translated.</summary>
+    private const int WarmupSeconds = 2;
+    private int _runSeconds;
+
+    protected override string LabNamespace => Namespace;
 
     protected override void Run()
     {
@@ -51,18 +56,20 @@ public sealed class RunIperf : LabTask
         {
             var nic = cell.GetMetadata("Nic");
             var direction = cell.GetMetadata("Direction");
-            MeasureRepeats(cell, Repeats, (repeat, rawDirectory) =>
+            MeasureRepeats(cell, "throughput", $"{Experiment} {nic} {direction}", (repeat, rawDirectory) =>
             {
+                _runSeconds = repeat.IsWarmup ? Math.Min(WarmupSeconds, DurationSeconds) : DurationSeconds;
                 var time = DateTimeOffset.UtcNow;
                 var cpuBefore = qemuPid is { } p1 ? ProcessCpuTime.Seconds(p1) : (double?)null;
                 var (output, result) = nic == "loopback" ? Loopback() : direction == "guest-to-host" ? GuestToHost(ssh!) : HostToGuest(ssh!);
                 var cpu = qemuPid is { } p2 && cpuBefore is { } before ? ProcessCpuTime.Seconds(p2) - before : (double?)null;
-                var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-r{repeat}.{(Tool == "iperf3" ? "json" : "txt")}");
+                var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-{repeat.RawName}.{(Tool == "iperf3" ? "json" : "txt")}");
                 AtomicFile.WriteAllText(rawFile, output);
+                if (repeat.IsWarmup) return [];
                 var cost = cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $", QEMU used {c:0.00} CPU s") : "";
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
-                    $"VirtLab: {Experiment} {nic} {direction} repeat {repeat}/{Repeats}: {result.Summary.BitsPerSecond / 1e9:0.000} Gbit/s{cost}"));
-                return IperfRecords.From(result, cpu, Labels(cell, repeat, rawFile), time);
+                    $"VirtLab: {Experiment} {nic} {direction} repeat {repeat.Number}/{Policy}: {result.Summary.BitsPerSecond / 1e9:0.000} Gbit/s{cost}"));
+                return IperfRecords.From(result, cpu, Labels(cell, repeat.Number, rawFile), time);
             });
         }
     }
@@ -123,8 +130,8 @@ public sealed class RunIperf : LabTask
     }
 
     private IperfCommand Client(IPAddress target, bool reverse) => Tool == "iperf3"
-        ? IperfCommand.Iperf3Client(target, DurationSeconds, IntervalSeconds, Window, Streams, reverse, Port)
-        : IperfCommand.Iperf2Client(target, DurationSeconds, IntervalSeconds, Window, Streams, Port);
+        ? IperfCommand.Iperf3Client(target, _runSeconds, IntervalSeconds, Window, Streams, reverse, Port)
+        : IperfCommand.Iperf2Client(target, _runSeconds, IntervalSeconds, Window, Streams, Port);
 
     // Both iperf versions exit 0 on a refused connection: success is read from the output.
     private IperfResult Parse(string output, string error) => Tool == "iperf3"

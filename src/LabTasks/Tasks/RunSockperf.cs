@@ -16,7 +16,7 @@ namespace VirtLab.Tasks;
 /// does), or on loopback inside the lab namespace for the host reference. Round-trip percentiles
 /// become records; raw outputs are kept; a cell's records are written only when all its repeats succeeded.
 /// </summary>
-public sealed class RunSockperf : LabTask
+public sealed class RunSockperf : MeasuringTask
 {
     [Required] public ITaskItem[] Cells { get; set; } = [];
     [Required] public string Experiment { get; set; } = "";
@@ -25,7 +25,6 @@ public sealed class RunSockperf : LabTask
     /// <summary>The VirtLabGuest item (see <see cref="LabGuest"/>).</summary>
     [Required] public ITaskItem Guest { get; set; } = null!;
     public string Profile { get; set; } = "default";
-    [Required] public int Repeats { get; set; }
     [Required] public int DurationSeconds { get; set; }
     [Required] public int MessageSize { get; set; }
 
@@ -34,6 +33,8 @@ public sealed class RunSockperf : LabTask
     private LabCommand Lab => new(new LabState(Namespace).NetworkNamespace);
     private TimeSpan RunTimeout => TimeSpan.FromSeconds(DurationSeconds * 3 + 60);
 
+    protected override string LabNamespace => Namespace;
+
     protected override void Run()
     {
         using var ssh = Cells.Any(c => c.GetMetadata("Nic") != "loopback") ? LabGuest.Ssh(new LabState(Namespace)) : null;
@@ -41,17 +42,18 @@ public sealed class RunSockperf : LabTask
         {
             var nic = cell.GetMetadata("Nic");
             var direction = cell.GetMetadata("Direction");
-            MeasureRepeats(cell, Repeats, (repeat, rawDirectory) =>
+            MeasureRepeats(cell, "tcp_rr_latency_p50", $"{Experiment} sockperf {nic} {direction}", (repeat, rawDirectory) =>
             {
                 var time = DateTimeOffset.UtcNow;
                 var output = nic == "loopback" ? ClientInLab(IPAddress.Loopback)
                     : direction == "guest-to-host" ? ClientInGuest(ssh!)
                     : ServerInGuest(ssh!);
-                var rawFile = Path.Combine(rawDirectory, $"sockperf-{nic}-{direction}-r{repeat}.txt");
+                var rawFile = Path.Combine(rawDirectory, $"sockperf-{nic}-{direction}-{repeat.RawName}.txt");
                 var result = KeepAndParse(rawFile, output, SockperfOutputParser.Parse);
+                if (repeat.IsWarmup) return [];
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
-                    $"VirtLab: {Experiment} sockperf {nic} {direction} repeat {repeat}/{Repeats}: p50 {result.P50Us:0.0} µs, p99 {result.P99Us:0.0} µs round trip"));
-                return SockperfRecords.From(result, Labels(cell, repeat, rawFile), time);
+                    $"VirtLab: {Experiment} sockperf {nic} {direction} repeat {repeat.Number}/{Policy}: p50 {result.P50Us:0.0} µs, p99 {result.P99Us:0.0} µs round trip"));
+                return SockperfRecords.From(result, Labels(cell, repeat.Number, rawFile), time);
             });
         }
     }

@@ -13,16 +13,16 @@ namespace VirtLab.Tasks;
 /// raw output is kept beside the records; a cell's records are written (atomically) only when all
 /// its repeats succeeded, so an interrupted cell is measured again by the next build.
 /// </summary>
-public sealed class RunSysbench : LabTask
+public sealed class RunSysbench : MeasuringTask
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromHours(1);
+    private const string WarmupMemoryTotalSize = "64M";
 
     [Required] public ITaskItem[] Cells { get; set; } = [];
     [Required] public string Accel { get; set; } = "";
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
     public string Profile { get; set; } = "default";
-    [Required] public int Repeats { get; set; }
     [Required] public int Threads { get; set; }
     [Required] public int CpuMaxPrime { get; set; }
     [Required] public int CpuEvents { get; set; }
@@ -32,6 +32,8 @@ public sealed class RunSysbench : LabTask
     // Guest side (ignored for Accel=host): the lab and the VirtLabGuest item.
     public string Namespace { get; set; } = "";
     public ITaskItem? Guest { get; set; }
+
+    protected override string LabNamespace => Accel == "host" ? "" : Namespace;
 
     protected override void Run()
     {
@@ -48,21 +50,22 @@ public sealed class RunSysbench : LabTask
         foreach (var cell in Cells)
         {
             var workload = cell.GetMetadata("Workload");
-            var command = workload switch
-            {
-                "cpu" => SysbenchCommand.Cpu(syntax, CpuMaxPrime, CpuEvents, Threads),
-                "memory" => SysbenchCommand.Memory(syntax, MemoryBlockSize, MemoryTotalSize, Threads),
-                _ => throw new LabException(LabCodes.ConfigBadValue, $"'{workload}' is not a sysbench workload VirtLab runs.", "use cpu or memory in SysbenchWorkload items."),
-            };
-            MeasureRepeats(cell, Repeats, (repeat, rawDirectory) =>
+            if (workload is not ("cpu" or "memory"))
+                throw new LabException(LabCodes.ConfigBadValue, $"'{workload}' is not a sysbench workload VirtLab runs.", "use cpu or memory in SysbenchWorkload items.");
+            // The warm-up does a tenth of the work: enough to translate the code and fault the pages in.
+            SysbenchCommand Command(bool warmup) => workload == "cpu"
+                ? SysbenchCommand.Cpu(syntax, CpuMaxPrime, warmup ? Math.Max(1, CpuEvents / 10) : CpuEvents, Threads)
+                : SysbenchCommand.Memory(syntax, MemoryBlockSize, warmup ? WarmupMemoryTotalSize : MemoryTotalSize, Threads);
+            MeasureRepeats(cell, SysbenchRecords.HeadlineMetric(workload), $"{Experiment} {Accel} {workload}", (repeat, rawDirectory) =>
             {
                 var time = DateTimeOffset.UtcNow;
-                var output = run(command);
-                var rawFile = Path.Combine(rawDirectory, $"{Accel}-{workload}-r{repeat}.txt");
+                var output = run(Command(repeat.IsWarmup));
+                var rawFile = Path.Combine(rawDirectory, $"{Accel}-{workload}-{repeat.RawName}.txt");
                 var result = KeepAndParse(rawFile, output, SysbenchOutputParser.Parse);
+                if (repeat.IsWarmup) return [];
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
-                    $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat}/{Repeats}: {Headline(result)}"));
-                return SysbenchRecords.From(result, Labels(cell, repeat, rawFile, guest), time);
+                    $"VirtLab: {Experiment} {Accel} {workload} repeat {repeat.Number}/{Policy}: {Headline(result)}"));
+                return SysbenchRecords.From(result, Labels(cell, repeat.Number, rawFile, guest), time);
             });
         }
     }

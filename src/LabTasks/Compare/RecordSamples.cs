@@ -1,0 +1,40 @@
+using VirtLab.Records;
+
+namespace VirtLab.Compare;
+
+/// <summary>
+/// Records grouped into samples a comparison can set side by side: the repeats of one metric under
+/// one condition. The condition is every label except those that differ from repeat to repeat
+/// (repeat, migration, raw file, outcome …) or that describe the machine and build rather than the
+/// experiment (host fingerprint, QEMU and tool versions, profile) — the very things a comparison
+/// across runs, machines or QEMU builds sets against each other. Unavailable records, time series
+/// and events (labels kind=series/event, per-interval records) are left out.
+/// </summary>
+public static class RecordSamples
+{
+    private static readonly HashSet<string> NotCondition = new(StringComparer.Ordinal)
+    {
+        "repeat", "migration", "raw", "integrity", "outcome", "status", "reason", "detail", "fdb_before", "fdb_after",
+        "host_fingerprint", "qemu_version", "qemu_build", "tool_version", "guest_kernel", "profile", "window_actual_bytes",
+        "noisy", "noise", "host_busy_pct", "host_steal_pct", "warmup", "interrupted", "runs", "stop_reason", "source", "file",
+    };
+
+    private static readonly HashSet<string> PerSampleOnly = new(StringComparer.Ordinal) { "t", "interval_start", "interval_end", "event" };
+
+    public static Dictionary<SampleKey, List<double>> From(IEnumerable<Record> records)
+    {
+        var samples = new Dictionary<SampleKey, List<double>>();
+        foreach (var r in records)
+        {
+            if (r.IsUnavailable || r.Value is not { } value || !double.IsFinite(value)) continue;
+            if (r.Label("kind") is "series" or "event" || r.Labels.Keys.Any(PerSampleOnly.Contains)) continue;
+            if (r.Label("warmup") == "true") continue;
+            if (MetricDirections.For(r.Metric, r.Unit) is null) continue;
+            var condition = string.Join(' ', r.Labels.Where(l => !NotCondition.Contains(l.Key) && l.Key != "experiment").Select(l => $"{l.Key}={l.Value}"));
+            var key = new SampleKey(r.Label("experiment") ?? "", r.Metric, r.Unit, condition);
+            if (!samples.TryGetValue(key, out var values)) samples[key] = values = [];
+            values.Add(value);
+        }
+        return samples;
+    }
+}
