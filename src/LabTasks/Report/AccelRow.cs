@@ -18,4 +18,6 @@ public sealed record AccelRow(
     double? LatencyAvgMedian,
     double? LatencyP95Median,
     double? ToHost,
-    double? SlowdownVsHost);
+    double? SlowdownVsHost,
+    IReadOnlyList<double>? Values = null,
+    int NoisyRepeats = 0);

@@ -14,7 +14,9 @@ public sealed record IperfRow(
     double? CpuSecondsPerGbit,
     double? Retransmits,
     double? ToVirtio,
-    string? Machine)
+    string? Machine,
+    IReadOnlyList<double>? Values = null,
+    int NoisyRepeats = 0)
 {
     public bool Measured => Status == "measured";
     public bool IsVirtio => Nic.StartsWith("virtio", StringComparison.Ordinal);

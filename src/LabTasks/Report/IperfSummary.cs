@@ -47,7 +47,8 @@ public sealed record IperfSummary(string Experiment, string Profile, DateTime Ge
         if (values.Count == 0) return null;
         var s = SampleStatistics.From(values);
         return new NicRow(nic, s.Count, s.Median, s.Min, s.Max, s.ConfidenceLow95, s.ConfidenceHigh95, s.IsNoisy(), s.RelativeSpread,
-            virtio is > 0 ? s.Median / virtio : null, Median(records, nic, "qemu_cpu_seconds_per_gbit"), Median(records, nic, "retransmits"));
+            virtio is > 0 ? s.Median / virtio : null, Median(records, nic, "qemu_cpu_seconds_per_gbit"), Median(records, nic, "retransmits"),
+            values, records.Count(r => r.Label("nic") == nic && r.Metric == "throughput" && r.Label("noisy") == "true"));
     }
 
     private static double? Median(IReadOnlyList<Record> records, string nic, string metric)

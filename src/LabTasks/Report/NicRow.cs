@@ -13,4 +13,6 @@ public sealed record NicRow(
     double RelativeSpread,
     double? ToVirtio,
     double? CpuSecondsPerGbitMedian,
-    double? RetransmitsMedian);
+    double? RetransmitsMedian,
+    IReadOnlyList<double>? Values = null,
+    int NoisyRepeats = 0);

@@ -30,7 +30,7 @@ public static class ReportCharts
         var series = new List<SvgSeries> { new("measured here", MeasuredColor) };
         if (groups.Any(g => g.Bars.Any(x => x.Series == "imported"))) series.Add(new SvgSeries("imported", ImportedColor));
         var repeats = view.Rows.Where(r => r.Status == "measured").Select(r => r.Count).DefaultIfEmpty(0).Max();
-        var footnote = $"Bars: median of {repeats} repeat(s); whiskers: min–max. Profile {profile}.";
+        var footnote = $"Bars: median of {repeats} repeat(s); whiskers: min–max; dots: every repeat. Profile {profile}.";
         var spec = new SvgBarChartSpec(id, title, view.Unit, series, groups, decimals, footnote);
         var caption = $"{title}, {view.Unit}, per accelerator; median of the repeats with min–max whiskers"
             + (view.Kvm is { Status: not "measured" } ? "; the hatched slot is KVM, not measured on this host (reason in the text)." : ".");
@@ -48,7 +48,7 @@ public static class ReportCharts
             .Select(g => new SvgBarGroup($"{g.Key.Nic}\n{g.Key.Machine} (imported)", g.Select(r => Bar(r.Direction, r)).ToList())));
         var loopback = c.Loopback?.Median is { } lo
             ? $" Host loopback reference (not drawn): {Fmt(lo)} Gbit/s." : "";
-        var footnote = $"Bars: median over repeats; whiskers: min–max. Profile {profile}.{loopback}";
+        var footnote = $"Bars: median over repeats; whiskers: min–max; dots: every repeat. Profile {profile}.{loopback}";
         const string title = "iperf TCP throughput per NIC model and direction";
         var spec = new SvgBarChartSpec("c-throughput", title, "Gbit/s", series, groups, 2, footnote);
         var caption = $"{title} (Gbit/s, higher is better); median of the repeats with min–max whiskers.";
@@ -79,10 +79,10 @@ public static class ReportCharts
         : new SvgBar(c.Direction, null, Note: "unavailable", Tooltip: c.Reason);
 
     private static SvgBar Bar(string series, AccelRow r) => r.Status == "measured"
-        ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Accel}: median {Fmt(r.Median)} {r.Unit} (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")
+        ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Accel}: median {Fmt(r.Median)} {r.Unit} (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})", Points: r.Values)
         : new SvgBar(series, null, Note: "unavailable", Tooltip: r.Reason);
 
     private static SvgBar Bar(string series, IperfRow r) => r.Measured
-        ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Nic} {r.Direction}: median {Fmt(r.Median)} Gbit/s (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})")
+        ? new SvgBar(series, r.Median, r.Min, r.Max, Tooltip: $"{r.Nic} {r.Direction}: median {Fmt(r.Median)} Gbit/s (min {Fmt(r.Min)}, max {Fmt(r.Max)}, n={r.Count})", Points: r.Values)
         : new SvgBar(series, null, Note: "unavailable", Tooltip: r.Reason);
 }

@@ -59,7 +59,7 @@ public static class ReportIperf
 
     private static IperfRow ToRow(NicRow r, string direction, string? machine) => new(
         r.Nic, direction, "measured", null, r.Count, r.Median, r.Min, r.Max, r.Noisy, r.RelativeSpread,
-        r.CpuSecondsPerGbitMedian, r.RetransmitsMedian, r.ToVirtio, machine);
+        r.CpuSecondsPerGbitMedian, r.RetransmitsMedian, r.ToVirtio, machine, r.Values, r.NoisyRepeats);
 
     /// <summary>virtio-net against each emulated model, per direction, where both were measured.</summary>
     public static List<NicComparison> Compare(IReadOnlyList<IperfRow> rows)

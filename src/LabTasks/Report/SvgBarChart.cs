@@ -101,6 +101,7 @@ public static class SvgBarChart
         svg.WithTooltip("rect", bar.Tooltip ?? $"{bar.Series}: {valueText}", ("x", x), ("y", y), ("width", width), ("height", Math.Max(0, plot.Bottom - y)),
             ("fill", color), ("class", "bar"));
         var labelY = y;
+        DrawPoints(svg, plot, bar, x, width, top);
         if (bar.Min is { } min && bar.Max is { } max && max > min)
         {
             var y1 = plot.YFor(min, top);
@@ -124,6 +125,19 @@ public static class SvgBarChart
             return;
         }
         svg.Text("text", valueText, ("x", cx), ("y", labelY - 5), ("text-anchor", "middle"), ("font-size", 11), ("fill", Axis));
+    }
+
+    /// <summary>Every repeat as a hollow dot, spread evenly across the bar's middle so equal values stay apart.</summary>
+    private static void DrawPoints(SvgDocument svg, Plot plot, SvgBar bar, double x, double width, double top)
+    {
+        if (bar.Points is not { Count: > 0 } points) return;
+        for (var i = 0; i < points.Count; i++)
+        {
+            var px = x + width * (0.2 + 0.6 * (points.Count == 1 ? 0.5 : (double)i / (points.Count - 1)));
+            svg.WithTooltip("circle", $"{bar.Series}: repeat {i + 1}: {points[i].ToString("G4", CultureInfo.InvariantCulture)}",
+                ("cx", px), ("cy", plot.YFor(points[i], top)), ("r", 2.5), ("fill", "#ffffff"), ("fill-opacity", 0.85),
+                ("stroke", "#111111"), ("stroke-width", 1), ("class", "point"));
+        }
     }
 
     private static void DrawLegend(SvgDocument svg, SvgBarChartSpec spec, Plot plot, string hatchId)

@@ -51,10 +51,15 @@ public sealed record SysbenchSummary(string Experiment, string Profile, DateTime
             return new AccelRow(accel, "measured", null, unit, s.Count, s.Median, s.Min, s.Max, s.ConfidenceLow95, s.ConfidenceHigh95,
                 s.IsNoisy(), s.RelativeSpread, MedianOf(accel, "total_time"), MedianOf(accel, "latency_avg"), MedianOf(accel, "latency_p95"),
                 hostMedian is > 0 ? s.Median / hostMedian : null,
-                hostMedian is > 0 && s.Median > 0 ? hostMedian / s.Median : null);
+                hostMedian is > 0 && s.Median > 0 ? hostMedian / s.Median : null,
+                values, NoisyRepeats(records, accel, metric));
         }).ToList();
         return new WorkloadSummary(workload, metric, unit, rows);
     }
+
+    /// <summary>Repeats that ran while the host was busy with something else (labels.noisy, see NoiseProbe).</summary>
+    private static int NoisyRepeats(List<Record> records, string accel, string metric) =>
+        records.Count(r => r.Label("accel") == accel && r.Metric == metric && r.Label("noisy") == "true");
 
     private static List<double> Values(List<Record> records, string accel, string metric) =>
         records.Where(r => r.Label("accel") == accel && r.Metric == metric && !r.IsUnavailable && r.Value is not null)
