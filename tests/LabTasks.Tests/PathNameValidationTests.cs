@@ -119,6 +119,16 @@ public sealed class PathNameValidationTests : IDisposable
     }
 
     [Fact]
+    public void NicModels_naming_a_model_the_experiment_does_not_measure_is_LAB0002_before_restore()
+    {
+        var build = _copy.Build(Bound, "experiments/virtio-vs-e1000.proj", "-p:Profile=quick", "-p:NicModels=virtio");
+
+        AssertRefused(build, LabCodes.ConfigBadValue, "-p:NicModels names 'virtio'");
+        Assert.Contains("choose from virtio-net-pci, e1000, rtl8139", build.StandardOutput);
+        AssertNothingBuilt();
+    }
+
+    [Fact]
     public void Clean_with_valid_names_still_removes_the_experiments_results()
     {
         var quickResults = Directory.CreateDirectory(Path.Combine(_copy.Root, "results", "virtio-vs-e1000-quick")).FullName;
