@@ -1,5 +1,6 @@
 using VirtLab.Iperf;
 using VirtLab.Ssh;
+using VirtLab.Util;
 
 namespace VirtLab.Tests;
 
@@ -23,6 +24,22 @@ public sealed class GuestListeningTests
 
         var result = Iperf2OutputParser.Parse(client.StandardOutput, client.StandardError);
         Assert.True(result.Summary.BitsPerSecond > 0);
+    }
+
+    // What the guest does under TCG: the command that starts the server returns before it binds.
+    [Fact]
+    public void A_server_that_binds_late_refuses_a_client_started_at_once_and_accepts_one_started_after_the_wait()
+    {
+        using var ns = TestNamespace.Create(withLabBridge: false);
+        ns.StartBackground("sh", "-c", "sleep 2; exec iperf -s -p 5201");
+
+        var early = ns.Exec("iperf", "-c", "127.0.0.1", "-p", "5201", "-t", "1", "-i", "1");
+        Assert.Contains("Connection refused", early.StandardOutput + early.StandardError);
+        Assert.Throws<LabException>(() => Iperf2OutputParser.Parse(early.StandardOutput, early.StandardError));
+
+        Assert.Equal(0, RunScript(ns, 5201, TimeSpan.FromSeconds(8)));
+        var late = ns.Exec("iperf", "-c", "127.0.0.1", "-p", "5201", "-t", "1", "-i", "1");
+        Assert.True(Iperf2OutputParser.Parse(late.StandardOutput, late.StandardError).Summary.BitsPerSecond > 0);
     }
 
     [Fact]

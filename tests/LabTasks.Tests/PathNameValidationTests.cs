@@ -90,11 +90,15 @@ public sealed class PathNameValidationTests : IDisposable
         AssertNothingBuilt();
     }
 
-    [Fact]
-    public void A_migration_scenario_named_like_a_path_is_LAB0006_before_anything_is_built_or_measured()
+    // {0} is the sentinel's name; a quote must not break the check itself (MSB4100 instead of LAB0006).
+    [Theory]
+    [InlineData("../../../{0}/scenario")]
+    [InlineData("it's")]
+    [InlineData("Homework-2")]
+    public void A_migration_scenario_named_like_a_path_is_LAB0006_before_anything_is_built_or_measured(string name)
     {
         var project = Path.Combine(_copy.Root, "experiments", "live-migration.proj");
-        var escaping = $"../../../{SentinelName}/scenario";
+        var escaping = string.Format(System.Globalization.CultureInfo.InvariantCulture, name, SentinelName);
         File.WriteAllText(project, File.ReadAllText(project).Replace("<MigrationScenario Include=\"homework\"",
             $"<MigrationScenario Include=\"{escaping}\" Workloads=\"idle\" Quick=\"true\" />\n    <MigrationScenario Include=\"homework\"", StringComparison.Ordinal));
 
