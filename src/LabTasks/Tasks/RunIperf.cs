@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Build.Framework;
 using VirtLab.Iperf;
 using VirtLab.Lab;
+using VirtLab.Migration;
 using VirtLab.Qemu;
 using VirtLab.Ssh;
 using VirtLab.Util;
@@ -18,6 +19,8 @@ namespace VirtLab.Tasks;
 public sealed class RunIperf : MeasuringTask
 {
     private const int Port = 5201;
+    private static readonly TimeSpan ServerStartBound = TimeSpan.FromSeconds(10);
+    private const string GuestServerLog = "/tmp/virtlab-iperf2-server.log";
 
     [Required] public ITaskItem[] Cells { get; set; } = [];
     [Required] public string Experiment { get; set; } = "";
@@ -61,7 +64,14 @@ public sealed class RunIperf : MeasuringTask
                 _runSeconds = repeat.IsWarmup ? Math.Min(WarmupSeconds, DurationSeconds) : DurationSeconds;
                 var time = DateTimeOffset.UtcNow;
                 var cpuBefore = qemuPid is { } p1 ? ProcessCpuTime.Seconds(p1) : (double?)null;
-                var (output, result) = nic == "loopback" ? Loopback() : direction == "guest-to-host" ? GuestToHost(ssh!) : HostToGuest(ssh!);
+                var (output, result) = nic == "loopback" ? Loopback() : direction switch
+                {
+                    "guest-to-host" => GuestToHost(ssh!),
+                    "host-to-guest" => HostToGuest(ssh!),
+                    // The targets refuse other directions; a cell built by hand must not be measured under a wrong label.
+                    _ => throw new LabException(LabCodes.ConfigBadValue, $"iperf direction '{direction}' is not guest-to-host or host-to-guest.",
+                        "use IperfDirection items guest-to-host and host-to-guest."),
+                };
                 var cpu = qemuPid is { } p2 && cpuBefore is { } before ? ProcessCpuTime.Seconds(p2) - before : (double?)null;
                 var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-{repeat.RawName}.{(Tool == "iperf3" ? "json" : "txt")}");
                 AtomicFile.WriteAllText(rawFile, output);
@@ -87,7 +97,11 @@ public sealed class RunIperf : MeasuringTask
         return RunClientInGuest(ssh, reverse: false);
     }
 
-    /// <summary>The host side sends. iperf3 reverses the stream (-R); iperf 2.0 cannot, so its server runs in the guest.</summary>
+    /// <summary>
+    /// The host side sends. iperf3 reverses the stream (-R); iperf 2.0 cannot, so its server runs in
+    /// the guest, and the client starts only once that server listens (under TCG the guest's server
+    /// binds long after the command that started it returned).
+    /// </summary>
     private (string Output, IperfResult Result) HostToGuest(GuestSsh ssh)
     {
         if (Tool == "iperf3")
@@ -96,14 +110,23 @@ public sealed class RunIperf : MeasuringTask
             return RunClientInGuest(ssh, reverse: true);
         }
         var serverCommand = IperfCommand.Iperf2Server(Port);
-        Check(ssh.Run($"{serverCommand.ToShellString()} -D >/dev/null 2>&1", TimeSpan.FromSeconds(20)), "start the iperf server in the guest");
+        var guestServer = GuestJob.Start(ssh, [serverCommand.Program, .. serverCommand.Arguments], GuestServerLog, Cancellation);
+        var stopped = false;
         try
         {
+            if (!GuestListening.Wait(ssh, Port, ServerStartBound, Cancellation))
+            {
+                var log = guestServer.Stop(ssh, "TERM", TimeSpan.FromSeconds(5), Cancellation);
+                stopped = true;
+                throw new LabException(LabCodes.Benchmark,
+                    string.Create(CultureInfo.InvariantCulture, $"The iperf 2 server in guest {GuestName} did not listen on TCP port {Port} within {ServerStartBound.TotalSeconds:0} s. It printed: {ProcessRunner.Tail(log.Trim())}"),
+                    "check that nothing else in the guest uses the port, and see the guest's serial log.");
+            }
             return RunClientInLab(LabGuest.Address, reverse: false);
         }
         finally
         {
-            ssh.Run("killall iperf", TimeSpan.FromSeconds(20));
+            if (!stopped) guestServer.Stop(ssh, "TERM", TimeSpan.FromSeconds(5), CancellationToken.None);
         }
     }
 
@@ -144,12 +167,6 @@ public sealed class RunIperf : MeasuringTask
         if (_iperf2Version is not null) return _iperf2Version;
         var v = ProcessRunner.Run("iperf", ["-v"], TimeSpan.FromSeconds(10));
         return _iperf2Version = Iperf2OutputParser.ParseVersion(v.StandardError + v.StandardOutput);
-    }
-
-    private static void Check(CommandResult result, string what)
-    {
-        if (result.ExitCode != 0)
-            throw new LabException(LabCodes.Benchmark, $"Could not {what}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}", "see the guest's serial log.");
     }
 
     private SortedDictionary<string, string> Labels(ITaskItem cell, int repeat, string rawFile)

@@ -14,6 +14,8 @@ public static class LabCodes
     public const string LabNotLoaded = "LAB0004";
     /// <summary>Raised by VirtLab.Report.targets: -p:Experiments names an experiment hw1.proj does not build.</summary>
     public const string UnknownExperiment = "LAB0005";
+    /// <summary>Raised by VirtLab.targets (VirtLabValidateNames): a Profile, Experiment or item name cannot be part of a path.</summary>
+    public const string NameNotAPathPart = "LAB0006";
     public const string MissingTool = "LAB0010";
     public const string NotRoot = "LAB0011";
     public const string KernelFetch = "LAB0020";
