@@ -1,0 +1,40 @@
+using VirtLab.Stats;
+
+namespace VirtLab.Report;
+
+/// <summary>
+/// One migration scenario under one workload over its repeated migrations: the distributions of QEMU
+/// downtime, network downtime (ping silence), total time and the workload's rate during the
+/// migration over its baseline — from the migrations whose guest passed its integrity check — and
+/// how many failed it (k of n, with the Clopper–Pearson interval).
+/// </summary>
+public sealed record ScenarioDistribution(
+    string Scenario,
+    string Workload,
+    int Migrations,
+    Proportion IntegrityFailures,
+    SampleDistribution? Downtime,
+    SampleDistribution? NetworkDowntime,
+    SampleDistribution? TotalTime,
+    SampleDistribution? DuringOverBaseline)
+{
+    /// <summary>"2 of 9 (95 % CI 3–60 %)"; "0 of 3 (95 % CI 0–71 %)".</summary>
+    public string IntegrityText => IntegrityFailures.Interval is { } ci
+        ? $"{IntegrityFailures.Events} of {IntegrityFailures.Trials} (95 % CI {ci.Lower * 100:0}–{ci.Upper * 100:0} %)"
+        : "no migration";
+
+    public static string Describe(SampleDistribution? d, int decimals) =>
+        d is null ? "n/a"
+        : d.Count == 1 ? Fmt(d.Median, decimals) + " (n=1)"
+        : $"{Fmt(d.Median, decimals)} [{Fmt(d.Min, decimals)}–{Fmt(d.Max, decimals)}]"
+          + (d.Count >= 3 && d.MedianInterval is { } ci ? $", CI {Fmt(ci.Lower, decimals)}–{Fmt(ci.Upper, decimals)}" : "")
+          + (d.P95.Value is { } p95 ? $", p95 {Fmt(p95, decimals)}" : "")
+          + $" (n={d.Count})";
+
+    public string DowntimeText => Describe(Downtime, 0);
+    public string NetworkDowntimeText => Describe(NetworkDowntime, 0);
+    public string TotalTimeText => Describe(TotalTime, 0);
+    public string DuringOverBaselineText => Describe(DuringOverBaseline, 2);
+
+    private static string Fmt(double value, int decimals) => value.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
+}
