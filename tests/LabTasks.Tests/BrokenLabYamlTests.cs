@@ -16,7 +16,7 @@ public partial class BrokenLabYamlTests
     private static string Folder => Path.Combine(AppContext.BaseDirectory, "fixtures", "lab-yaml-broken");
     private static string ShippedLabFile => Path.Combine(RepoCopy.FindRepoRoot(), "experiments", "lab.yaml");
 
-    public static TheoryData<string> Files() => [.. Directory.GetFiles(Folder, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+    public static TheoryData<string> Files() => [.. Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
     [Fact]
     public void There_are_at_least_25_broken_files()
