@@ -5,13 +5,21 @@ using VirtLab.Util;
 namespace VirtLab.Tests;
 
 /// <summary>
-/// The generated obj/virtlab/lab.&lt;profile&gt;.g.props say which lab file (full path and SHA-256)
-/// they come from, and the restore regenerates them when either differs — whatever the files' time
-/// stamps say. Restore and the load check only: no guest is booted.
+/// The restore in a repository copy, as a fresh clone runs it (restore and the load check only: no
+/// guest is booted). The generated obj/virtlab/lab.&lt;profile&gt;.g.props say which lab file (full
+/// path and SHA-256) they come from, and the restore regenerates them when either differs, whatever
+/// the files' time stamps say; a task failing unexpectedly is one LAB0099 line in MSBuild's output.
 /// </summary>
-public partial class LabFileIdentityTests
+public partial class RestoreEndToEndTests(RestoreEndToEndTests.Copy copy) : IClassFixture<RestoreEndToEndTests.Copy>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>One repository copy for the class: its first build compiles the task library, which the others reuse.</summary>
+    public sealed class Copy : IDisposable
+    {
+        public RepoCopy Repo { get; } = new();
+        public void Dispose() => Repo.Dispose();
+    }
 
     private static string Property(string props, string name) =>
         Regex.Match(props, $"<{name}>([^<]*)</{name}>") is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException($"{name} missing in:\n{props}");
@@ -21,16 +29,15 @@ public partial class LabFileIdentityTests
     [Fact]
     public void Switching_lab_files_or_their_content_regenerates_the_lab_properties()
     {
-        using var copy = new RepoCopy();
-        var experiments = Path.Combine(copy.Root, "experiments");
+        var experiments = Path.Combine(copy.Repo.Root, "experiments");
         var labYaml = Path.Combine(experiments, "lab.yaml");
         var otherYaml = Path.Combine(experiments, "other.yaml");
-        var props = Path.Combine(copy.Root, "obj", "virtlab", "lab.default.g.props");
+        var props = Path.Combine(copy.Repo.Root, "obj", "virtlab", "lab.default.g.props");
         var shipped = File.ReadAllText(labYaml);
         Assert.Contains("  memoryMiB: 512\n", shipped);
         File.WriteAllText(otherYaml, shipped.Replace("  memoryMiB: 512\n", "  memoryMiB: 768\n"));
         // _VirtLabCheckLoaded: `dotnet build` restores (LoadLab), then the build's evaluation checks what it imported.
-        ProcessResult Check(params string[] extra) => copy.Build(BuildTimeout, ["experiments/hw1.proj", "-t:_VirtLabCheckLoaded", .. extra]);
+        ProcessResult Check(params string[] extra) => copy.Repo.Build(BuildTimeout, ["experiments/hw1.proj", "-t:_VirtLabCheckLoaded", .. extra]);
 
         var first = Check();
         Assert.True(first.ExitCode == 0, first.StandardOutput);
@@ -63,5 +70,25 @@ public partial class LabFileIdentityTests
         Assert.NotEqual(0, noRestore.ExitCode);
         Assert.Contains("error LAB0004: The lab was last read from " + labYaml, noRestore.StandardOutput);
         Assert.Equal("640", Property(File.ReadAllText(props), "VirtLabGuestMemoryMiB"));
+    }
+
+    [Fact]
+    public void A_task_failing_unexpectedly_in_a_real_build_prints_one_LAB0099_line_and_keeps_the_stack_in_a_file()
+    {
+        // /proc takes no new folder: LoadLab's write fails with an exception no VirtLab code anticipates.
+        var result = copy.Repo.Build(BuildTimeout, "experiments/hw1.proj", "-t:_VirtLabCheckLoaded", "-p:VirtLabPropsFile=/proc/virtlab/lab.g.props");
+
+        Assert.NotEqual(0, result.ExitCode);
+        // A failed restore repeats its errors in a summary ("Build FAILED." then the list): one error, printed twice.
+        var errors = result.StandardOutput.Split('\n').Where(l => l.Contains(": error ")).Distinct().ToList();
+        Assert.True(errors.Count == 1, result.StandardOutput);
+        Assert.Contains("    1 Error(s)", result.StandardOutput);
+        var error = errors[0];
+        Assert.Contains("error LAB0099: LoadLab failed unexpectedly: ", error);
+        Assert.DoesNotContain("MSB4018", result.StandardOutput);
+        Assert.DoesNotContain("   at VirtLab.", result.StandardOutput);
+        var details = Assert.Single(Directory.GetFiles(Path.Combine(copy.Repo.Root, "obj", "virtlab", "errors"), "LoadLab-*.txt"));
+        Assert.StartsWith(details + " : error LAB0099", error.Trim());
+        Assert.Contains("at VirtLab.Tasks.LoadLab.Run()", File.ReadAllText(details));
     }
 }
