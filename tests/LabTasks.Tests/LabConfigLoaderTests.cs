@@ -78,7 +78,7 @@ public class LabConfigLoaderTests
     {
         var config = LabConfigLoader.Parse("guest:\n  kernel:\n    source: path\n    path: /k/$(x);@(y)<&>.bz\n", "lab.yaml");
         config.Profiles["default"] = new ProfileConfig();
-        var props = LoadLab.Render(LabProfile.Select(config, "default", "lab.yaml"), "lab.yaml");
+        var props = LoadLab.Render(LabProfile.Select(config, "default", "lab.yaml"), "/x/lab.yaml", new string('0', 64));
         Assert.Contains("<VirtLabGuestKernelPath>/k/%24(x)%3B%40(y)&lt;&amp;&gt;.bz</VirtLabGuestKernelPath>", props);
         System.Xml.Linq.XDocument.Parse(props);
     }

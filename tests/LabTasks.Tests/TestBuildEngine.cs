@@ -13,7 +13,7 @@ public sealed class TestBuildEngine : IBuildEngine
     public bool ContinueOnError => false;
     public int LineNumberOfTaskNode => 0;
     public int ColumnNumberOfTaskNode => 0;
-    public string ProjectFileOfTaskNode => "test.proj";
+    public string ProjectFileOfTaskNode { get; init; } = "test.proj";
 
     public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
     public void LogWarningEvent(BuildWarningEventArgs e) => Warnings.Add(e);

@@ -7,4 +7,7 @@ public sealed class LabConfig
     public GuestConfig Guest { get; set; } = new();
     public KvmConfig Kvm { get; set; } = new();
     public Dictionary<string, ProfileConfig> Profiles { get; set; } = new() { ["default"] = new ProfileConfig() };
+
+    /// <summary>The line of 'profiles:' in the file (0 when absent), for an error about a profile it lacks. Not a key: internal, so neither YAML nor the generated props see it.</summary>
+    internal int ProfilesLine { get; set; }
 }

@@ -15,28 +15,69 @@ namespace VirtLab.Config;
 /// </summary>
 public static partial class LabConfigLoader
 {
-    public static LabConfig Load(string path)
+    public static LabConfig Load(string path) => Parse(Decode(Read(path), path), path);
+
+    /// <summary>The lab file's bytes; unreadable is LAB0003.</summary>
+    public static byte[] Read(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
+        try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new LabException(LabCodes.ConfigUnreadable, $"Cannot read the lab file: {e.Message}", "check the path given in LabFile.", path);
         }
-        return Parse(text, path);
+    }
+
+    /// <summary>
+    /// The text of a UTF-8 lab file; a leading byte-order mark is accepted (editors on Windows write
+    /// one), bytes that are not UTF-8 are LAB0003 at their line rather than silently replaced.
+    /// </summary>
+    public static string Decode(byte[] bytes, string path)
+    {
+        ReadOnlySpan<byte> content = bytes;
+        if (content.StartsWith("\uFEFF"u8)) content = content[3..];
+        var chars = new char[content.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(content, chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            var before = content[..read];
+            var line = before.Count((byte)'\n') + 1;
+            var column = read - (before.LastIndexOf((byte)'\n') + 1) + 1;
+            throw new LabException(LabCodes.ConfigUnreadable, $"The lab file is not UTF-8 text: byte 0x{content[read]:X2} at line {line}, column {column}.",
+                "save the file as UTF-8 (retype the character, or convert it with iconv -f latin1 -t utf-8).", path, line, column);
+        }
+        return new string(chars, 0, written);
     }
 
     public static LabConfig Parse(string text, string path)
     {
+        text = text.TrimStart('\uFEFF');
+        var stream = new YamlStream();
         try
         {
-            new YamlStream().Load(new StringReader(text));
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e) when (e.Message == "Duplicate key")
+        {
+            throw new LabException(LabCodes.ConfigUnreadable, "A key is given twice in the same section; YAML keeps only one of them.",
+                "delete one of the two (the other is above this line, at the same indentation).", path, (int)e.Start.Line, (int)e.Start.Column);
         }
         catch (YamlException e)
         {
+            if (FirstTabIndentedLine(text) is { } tabbed)
+                throw new LabException(LabCodes.ConfigUnreadable, "The lab file indents with a tab; YAML allows only spaces there.",
+                    "replace the tab by spaces (two per level).", path, tabbed, 1);
             throw new LabException(LabCodes.ConfigUnreadable, $"The lab file is not valid YAML: {e.Message}",
                 "fix the YAML syntax at that line (indentation with spaces, 'key: value').", path, (int)e.Start.Line, (int)e.Start.Column);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections ("[512" then a
+            // new key); the last event it parsed is where the text stops being YAML.
+            var (line, column) = LastParsedPosition(text);
+            throw new LabException(LabCodes.ConfigUnreadable, $"The lab file is not valid YAML after line {line}: {e.Message}",
+                "fix the YAML syntax at that line (a '[', '{' or quote left open?).", path, line, column);
+        }
+        LabYamlShape.Check(stream, path);
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         LabConfig config;
         try
@@ -47,8 +88,33 @@ public static partial class LabConfigLoader
         {
             throw Translate(e, path);
         }
-        Validate(config, new KeyLocator(text), path);
+        var at = new KeyLocator(text);
+        config.ProfilesLine = at.Find("profiles").Line;
+        Validate(config, at, path);
         return config;
+    }
+
+    private static int? FirstTabIndentedLine(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var content = lines[i].TrimStart(' ', '\t');
+            if (content.Length > 0 && content[0] != '#' && lines[i][..^content.Length].Contains('\t')) return i + 1;
+        }
+        return null;
+    }
+
+    private static (int Line, int Column) LastParsedPosition(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext()) last = parser.Current!.Start;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException) { }
+        return ((int)last.Line, (int)last.Column);
     }
 
     private static LabException Translate(YamlException e, string path)
@@ -165,13 +231,18 @@ public static partial class LabConfigLoader
             if (stream.Documents.Count == 0) return (0, 0);
             YamlNode node = stream.Documents[0].RootNode;
             var found = (Line: 0, Column: 0);
-            foreach (var segment in dottedPath.Split('.'))
+            var rest = dottedPath;
+            while (rest.Length > 0 && node is YamlMappingNode map)
             {
-                if (node is not YamlMappingNode map) break;
-                var entry = map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == segment);
+                // The longest key the rest of the path starts with: a profile's name may hold a dot.
+                var entry = map.Children
+                    .Where(kv => kv.Key is YamlScalarNode { Value: { } k } && (rest == k || rest.StartsWith(k + ".", StringComparison.Ordinal)))
+                    .OrderByDescending(kv => ((YamlScalarNode)kv.Key).Value!.Length).FirstOrDefault();
                 if (entry.Key is null) break;
                 found = ((int)entry.Key.Start.Line, (int)entry.Key.Start.Column);
                 node = entry.Value;
+                var key = ((YamlScalarNode)entry.Key).Value!;
+                rest = rest.Length == key.Length ? "" : rest[(key.Length + 1)..];
             }
             return found;
         }

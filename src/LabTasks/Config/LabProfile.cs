@@ -11,7 +11,7 @@ public sealed record LabProfile(LabConfig Config, string ProfileName, ProfileCon
         if (!config.Profiles.TryGetValue(profileName, out var profile))
             throw new LabException(LabCodes.ConfigBadValue,
                 $"Profile '{profileName}' is not defined in the lab file (defined: {string.Join(", ", config.Profiles.Keys)}).",
-                "pass -p:Profile=<one of those>, or add the profile under 'profiles'.", labFile);
+                "pass -p:Profile=<one of those>, or add the profile under 'profiles'.", labFile, config.ProfilesLine);
         LabConfigLoader.TryParseHostAddress(config.Network.HostAddress, out var address, out var prefix);
         return new LabProfile(config, profileName, profile, address, prefix);
     }

@@ -7,7 +7,8 @@ namespace VirtLab.Guest;
 /// Builds the guest for QEMU direct kernel boot. Output layout (other code relies on it):
 /// OUT/vmlinuz, OUT/initramfs.cpio.gz, OUT/keys/{id_ed25519,id_ed25519.pub,guest_host_ed25519,guest_host_ed25519.pub}, OUT/image.json,
 /// and, when the kernel supports it, OUT/vmlinux: the same kernel uncompressed with a PVH entry, which
-/// QEMU boots ~2.5 s faster under TCG (-kernel OUT/vmlinux).
+/// QEMU boots ~2.5 s faster under TCG (-kernel OUT/vmlinux). OUT is 0700 and the initramfs 0600: it
+/// holds the guest's SSH host private key.
 /// </summary>
 public sealed class GuestImageBuilder(GuestImageOptions options)
 {
@@ -23,6 +24,7 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
     {
         var output = Path.GetFullPath(Options.OutputDirectory);
         Directory.CreateDirectory(output);
+        GuestKeys.Protect(output, GuestKeys.PrivateDirectory);
         var keys = GuestKeys.Ensure(Path.Combine(output, KeysFolder), cancellationToken);
         var kernel = KernelProvider.Resolve(Options, cancellationToken);
 
@@ -36,7 +38,7 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         GuestRootfs.AddAccounts(content, keys.ClientPublicKeyLine, keys.HostPrivateKey);
 
         var initramfs = Path.Combine(output, InitramfsFile);
-        var initramfsSha = content.WriteGzip(initramfs);
+        var initramfsSha = content.WriteGzip(initramfs, GuestKeys.PrivateFile); // holds the guest's SSH host private key
         var vmlinuz = Path.Combine(output, KernelFile);
         AtomicFile.Copy(kernel.Vmlinuz, vmlinuz, GuestKeys.PublicFile);
         var kernelSha = InitramfsContent.Sha256Of(vmlinuz);
@@ -87,6 +89,12 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         foreach (var required in new[] { Path.Combine(output, KernelFile), Path.Combine(output, InitramfsFile), keys.ClientPrivateKey, keys.HostPublicKeyFile })
             if (!File.Exists(required))
                 throw new LabException(LabCodes.GuestImage, $"The guest image in {output} is incomplete: {required} is missing.", fix, required);
+        // An image built before the key-holding files were private is up to date by its inputs: close it here.
+        GuestKeys.Protect(output, GuestKeys.PrivateDirectory);
+        GuestKeys.Protect(Path.Combine(output, InitramfsFile), GuestKeys.PrivateFile);
+        GuestKeys.Protect(keysDir, GuestKeys.PrivateDirectory);
+        GuestKeys.Protect(keys.ClientPrivateKey, GuestKeys.PrivateFile);
+        if (File.Exists(keys.HostPrivateKey)) GuestKeys.Protect(keys.HostPrivateKey, GuestKeys.PrivateFile);
         return ToImage(output, manifest, keys);
     }
 

@@ -94,6 +94,13 @@ public static class GuestKeys
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
     }
 
+    /// <summary>Sets <paramref name="mode"/> on a file or folder holding key material when it allows more (group or others).</summary>
+    public static void Protect(string path, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        if ((File.GetUnixFileMode(path) & ~mode) != 0) File.SetUnixFileMode(path, mode);
+    }
+
     private static ProcessResult Run(string program, string[] args, CancellationToken cancellationToken) =>
         ProcessRunner.RunChecked(LabCodes.GuestImage, program, args, TimeSpan.FromMinutes(1), cancellationToken);
 }

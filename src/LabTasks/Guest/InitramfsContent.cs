@@ -59,14 +59,17 @@ public sealed class InitramfsContent
         writer.Finish();
     }
 
-    /// <summary>Writes the gzip-compressed archive atomically and returns its SHA-256 (lowercase hex).</summary>
-    public string WriteGzip(string path)
+    /// <summary>
+    /// Writes the gzip-compressed archive atomically with <paramref name="mode"/> (set before any byte
+    /// is written) and returns its SHA-256 (lowercase hex).
+    /// </summary>
+    public string WriteGzip(string path, UnixFileMode mode)
     {
         AtomicFile.Write(path, stream =>
         {
             using var gzip = new GZipStream(stream, CompressionLevel.Optimal, leaveOpen: true);
             WriteCpio(gzip);
-        });
+        }, mode);
         return Sha256Of(path);
     }
 

@@ -5,10 +5,8 @@ using VirtLab.Util;
 namespace VirtLab.Tasks;
 
 /// <summary>Builds (or refreshes) the guest kernel + initramfs + keys in OutputDirectory; see <see cref="GuestImageBuilder"/>.</summary>
-public sealed class BuildGuestImage : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class BuildGuestImage : LabTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required]
     public string OutputDirectory { get; set; } = "";
 
@@ -27,38 +25,24 @@ public sealed class BuildGuestImage : Microsoft.Build.Utilities.Task, ICancelabl
     /// <summary>The uncompressed PVH-bootable kernel (boots faster under TCG), or empty when the kernel has none.</summary>
     [Output] public string PvhKernel { get; private set; } = "";
 
-    public void Cancel() => _cancel.Cancel();
-
-    public override bool Execute()
+    protected override void Run()
     {
-        try
+        var options = new GuestImageOptions(OutputDirectory)
         {
-            var options = new GuestImageOptions(OutputDirectory)
-            {
-                KernelSource = GuestImageOptions.ParseKernelSource(KernelSource),
-                KernelPackage = Empty(KernelPackage),
-                KernelPath = Empty(KernelPath),
-                ModulesPath = Empty(ModulesPath),
-                CacheDirectory = Empty(CacheDirectory),
-                ExtraModules = ExtraModules,
-            };
-            var image = new GuestImageBuilder(options).Build(_cancel.Token);
-            Kernel = image.Kernel;
-            Initramfs = image.Initramfs;
-            ImageHash = image.InitramfsSha256;
-            KernelVersion = image.KernelVersion;
-            PvhKernel = image.PvhKernel ?? "";
-            Log.LogMessage(MessageImportance.High, $"Guest image: kernel {image.KernelVersion}, initramfs sha256 {image.InitramfsSha256[..12]}… in {image.OutputDirectory}");
-        }
-        catch (LabException e)
-        {
-            Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);
-        }
-        catch (OperationCanceledException)
-        {
-            Log.LogError(null, LabCodes.Cancelled, null, null, 0, 0, 0, 0, "Building the guest image was cancelled.");
-        }
-        return !Log.HasLoggedErrors;
+            KernelSource = GuestImageOptions.ParseKernelSource(KernelSource),
+            KernelPackage = Empty(KernelPackage),
+            KernelPath = Empty(KernelPath),
+            ModulesPath = Empty(ModulesPath),
+            CacheDirectory = Empty(CacheDirectory),
+            ExtraModules = ExtraModules,
+        };
+        var image = new GuestImageBuilder(options).Build(Cancellation);
+        Kernel = image.Kernel;
+        Initramfs = image.Initramfs;
+        ImageHash = image.InitramfsSha256;
+        KernelVersion = image.KernelVersion;
+        PvhKernel = image.PvhKernel ?? "";
+        Log.LogMessage(MessageImportance.High, $"Guest image: kernel {image.KernelVersion}, initramfs sha256 {image.InitramfsSha256[..12]}… in {image.OutputDirectory}");
     }
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

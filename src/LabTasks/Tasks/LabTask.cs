@@ -5,7 +5,8 @@ using VirtLab.Util;
 namespace VirtLab.Tasks;
 
 /// <summary>
-/// What every VirtLab task shares: LabExceptions become coded errors with file and line, and
+/// What every VirtLab task shares: LabExceptions become coded errors with file and line, any other
+/// exception one LAB0099 error (<see cref="UnexpectedFailure"/>), each on one line, and
 /// cancellation (Ctrl+C) reaches the work through <see cref="Cancellation"/>.
 /// </summary>
 public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
@@ -31,6 +32,10 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
         {
             Log.LogError(null, LabCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled; nothing it measured was kept.");
         }
+        catch (Exception e)
+        {
+            LogLabError(UnexpectedFailure.Report(GetType().Name, e, UnexpectedFailure.ErrorsDirectoryFor(BuildEngine?.ProjectFileOfTaskNode), DateTimeOffset.UtcNow));
+        }
         return !Log.HasLoggedErrors && !_failed;
     }
 
@@ -50,9 +55,10 @@ public abstract class LabTask : Microsoft.Build.Utilities.Task, ICancelableTask
         catch (LabException e) { throw new LabException(e.Code, e.Message, e.Fix, rawFile); }
     }
 
+    // MSBuild's console logger prints each line of a message as an error of its own: one line each.
     protected void LogLabError(LabException e) =>
-        Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.FullMessage);
+        Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, LabException.OneLine(e.FullMessage));
 
     protected void LogLabWarning(string code, string message, string? file = null) =>
-        Log.LogWarning(null, code, null, file, 0, 0, 0, 0, message);
+        Log.LogWarning(null, code, null, file, 0, 0, 0, 0, LabException.OneLine(message));
 }

@@ -33,6 +33,8 @@ public static class LabCodes
     public const string Results = "LAB0060";
     public const string Template = "LAB0070";
     public const string Cancelled = "LAB0090";
+    /// <summary>An exception no VirtLab code anticipated; its details are in obj/virtlab/errors/.</summary>
+    public const string UnexpectedFailure = "LAB0099";
 
     public const string DocumentationPage = "docs/lab-codes.md";
 

@@ -23,5 +23,12 @@ public sealed class LabException : Exception
     public int Column { get; }
 
     /// <summary>The message as the build prints it: what went wrong, what to do, and the page that explains the code.</summary>
-    public string FullMessage => (Fix is null ? Message : $"{Message} Fix: {Fix}") + $" See {LabCodes.DocumentationFor(Code)}.";
+    public string FullMessage => (Fix is null ? Message.TrimEnd() : $"{Message.TrimEnd()} Fix: {Fix}") + $" See {LabCodes.DocumentationFor(Code)}.";
+
+    /// <summary>
+    /// <paramref name="text"/> on one line: line breaks (a tool's output quoted in a message) become
+    /// " — ", so a build log shows one error, not one per line.
+    /// </summary>
+    public static string OneLine(string text) =>
+        string.Join(" — ", text.Split(["\r\n", "\n", "\r"], StringSplitOptions.None).Select(l => l.Trim()).Where(l => l.Length > 0));
 }
