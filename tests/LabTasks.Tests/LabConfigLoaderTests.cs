@@ -19,7 +19,8 @@ public class LabConfigLoaderTests
         Assert.Equal(10000, lab.Profile.Sysbench.CpuEvents);
         Assert.Equal("8K", lab.Profile.Sysbench.MemoryBlockSize);
         Assert.Equal("1G", lab.Profile.Sysbench.MemoryTotalSize);
-        Assert.Equal(3, lab.Profile.Repeats);
+        Assert.Equal(3, lab.Profile.Repeats.Min);
+        Assert.False(lab.Profile.Repeats.IsAdaptive);
     }
 
     [Fact]
@@ -48,6 +49,8 @@ public class LabConfigLoaderTests
     [InlineData("guest:\n  kernel:\n    source: floppy\n", "guest.kernel.source", 3)]
     [InlineData("profiles:\n  default:\n    sysbench:\n      memoryTotalSize: 1T\n", "profiles.default.sysbench.memoryTotalSize", 4)]
     [InlineData("profiles:\n  default:\n    repeats: 0\n", "profiles.default.repeats", 3)]
+    [InlineData("profiles:\n  default:\n    repeats: {min: 5, max: 3, targetRsdPercent: 2}\n", "profiles.default.repeats", 3)]
+    [InlineData("profiles:\n  default:\n    repeats:\n      min: 3\n      targetRsdPercent: 500\n", "profiles.default.repeats", 3)]
     [InlineData("profiles:\n  default:\n    sysbench:\n      memoryBlockSize: \"8K; rm -rf /\"\n", "profiles.default.sysbench.memoryBlockSize", 4)]
     public void An_out_of_range_value_names_its_key_and_line(string yaml, string key, int line)
     {
@@ -56,6 +59,18 @@ public class LabConfigLoaderTests
         Assert.StartsWith(key + ":", e.Message);
         Assert.Equal(line, e.Line);
         Assert.False(string.IsNullOrEmpty(e.Fix));
+    }
+
+    [Fact]
+    public void Repeats_are_a_plain_count_or_adaptive()
+    {
+        var plain = LabConfigLoader.Parse("profiles:\n  default:\n    repeats: 4\n", "lab.yaml").Profiles["default"].Repeats;
+        var adaptive = LabConfigLoader.Parse("profiles:\n  default:\n    repeats: {min: 3, max: 12, targetRsdPercent: 2.5}\n", "lab.yaml").Profiles["default"].Repeats;
+
+        Assert.Equal((4, false), (plain.Min, plain.IsAdaptive));
+        Assert.Equal((3, 12, 2.5, true), (adaptive.Min, adaptive.Max, adaptive.TargetRsdPercent, adaptive.IsAdaptive));
+        var e = Assert.Throws<LabException>(() => LabConfigLoader.Parse("profiles:\n  default:\n    repeats: many\n", "lab.yaml"));
+        Assert.Equal((LabCodes.ConfigBadValue, 3), (e.Code, e.Line));
     }
 
     [Fact]

@@ -164,7 +164,11 @@ public static partial class LabConfigLoader
         {
             var key = $"profiles.{name}";
             Require(ProfileName().IsMatch(name), key, $"'{name}' is not a valid profile name.", "use letters, digits and '-'.");
-            Require(p.Repeats is >= 1 and <= 100, $"{key}.repeats", $"{p.Repeats} is out of range.", "use 1–100.");
+            Require(p.Repeats.Min is >= 1 and <= 100, $"{key}.repeats", $"{p.Repeats.Min} is out of range.", "use 1–100 (or min: 1–100 with adaptive repeats).");
+            Require(p.Repeats.TargetRsdPercent is 0 or (>= 0.1 and <= 100), $"{key}.repeats", $"targetRsdPercent {p.Repeats.TargetRsdPercent} is out of range.",
+                "use 0.1–100 (3.5 is the Phoronix Test Suite's), or a plain count.");
+            Require(!p.Repeats.IsAdaptive || p.Repeats.Max is >= 1 and <= 1000 && p.Repeats.Max >= p.Repeats.Min, $"{key}.repeats",
+                $"max {p.Repeats.Max} must be at least min {p.Repeats.Min} (and at most 1000).", "write repeats: {min: 3, max: 10, targetRsdPercent: 3.5}.");
             Require(p.Sysbench.Threads is >= 1 and <= 256, $"{key}.sysbench.threads", $"{p.Sysbench.Threads} is out of range.", "use 1–256.");
             Require(p.Sysbench.CpuMaxPrime is >= 3 and <= 10_000_000, $"{key}.sysbench.cpuMaxPrime", $"{p.Sysbench.CpuMaxPrime} is out of range.", "use 3–10000000 (the homework uses 20000).");
             Require(p.Sysbench.CpuEvents is >= 1 and <= 100_000_000, $"{key}.sysbench.cpuEvents", $"{p.Sysbench.CpuEvents} is out of range.", "use 1–100000000 (the homework uses 10000).");

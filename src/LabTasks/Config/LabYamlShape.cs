@@ -54,7 +54,7 @@ public static class LabYamlShape
                 throw new LabException(LabCodes.ConfigBadValue, $"{childPath}: the value is empty.",
                     IsSection(childType) ? "indent its keys under it, or delete the line to keep every default of the section." : EmptyFix,
                     path, Line(keyNode.Start), Column(keyNode.Start));
-            if (IsSection(childType))
+            if (IsSection(childType) && !(value is YamlScalarNode && typeof(IScalarShorthand).IsAssignableFrom(childType)))
                 CheckSection(value, childType, childPath, path);
             else if (value is not YamlScalarNode)
                 throw new LabException(LabCodes.ConfigBadValue, $"{childPath}: takes a single value, not {Describe(value)}.",

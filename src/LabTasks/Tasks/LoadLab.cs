@@ -78,7 +78,7 @@ public sealed class LoadLab : LabTask
 
     private static void Flatten(object section, string keyPrefix, string propertyPrefix, List<Parameter> into)
     {
-        foreach (var property in section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             var key = keyPrefix + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
             var name = propertyPrefix + property.Name;
