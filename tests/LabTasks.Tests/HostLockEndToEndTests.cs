@@ -66,7 +66,7 @@ public sealed class HostLockEndToEndTests(HostLockEndToEndTests.HostOnlyTree tre
                 // Bring the lab up and take the lock, then end without teardown or release: as if killed.
                 var (exitCode, output, pid) = BuildLoggingToFile(environment, Project, "-p:Profile=quick", "-t:_VirtLabAcquireHostLock;VirtLabLabUp", "-v:n");
                 Assert.True(exitCode == 0, output);
-                Assert.Contains($"owned by build process {pid}.", output);
+                Assert.True(output.Contains($"owned by build process {pid}.", StringComparison.Ordinal), $"build {build}: the lab's owner must be the dotnet build process {pid}:\n{output}");
                 EndToEnd.AssertLabGone($"virtlab-kvm-vs-tcg-{pid}", tree.Copy.Root);
                 AssertLockFree();
                 nodesAfter.Add(WorkerNodes(tag));
