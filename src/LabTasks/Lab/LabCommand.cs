@@ -10,10 +10,11 @@ namespace VirtLab.Lab;
 /// </summary>
 public sealed class LabCommand(string netns)
 {
+    /// <summary>Runs a program in the lab, marked as the lab's (<see cref="LabHelperMark"/>), so a killed build leaves it to no one.</summary>
     public ProcessResult Run(string program, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancel = default) =>
         netns.Length == 0
-            ? ProcessRunner.Run(program, arguments, timeout, cancel)
-            : ProcessRunner.Run("ip", ["netns", "exec", netns, program, .. arguments], timeout, cancel);
+            ? ProcessRunner.Run("env", [.. LabHelperMark.EnvPrefix(netns)[1..], program, .. arguments], timeout, cancel)
+            : ProcessRunner.Run("ip", ["netns", "exec", netns, .. LabHelperMark.EnvPrefix(netns), program, .. arguments], timeout, cancel);
 
     public LabServer StartServer(string program, IReadOnlyList<string> arguments) => new(netns, program, arguments);
 

@@ -13,6 +13,7 @@ public sealed class LabServer : IDisposable
         var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] command = netns.Length == 0 ? [program, .. arguments] : ["ip", "netns", "exec", netns, program, .. arguments];
         foreach (var a in command) psi.ArgumentList.Add(a);
+        LabHelperMark.Apply(psi, netns);
         _process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolRegistry.InstallHint(program));
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

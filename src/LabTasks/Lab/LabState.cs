@@ -46,12 +46,33 @@ public sealed partial class LabState
     public int? Owner =>
         File.Exists(OwnerFile) && int.TryParse(File.ReadAllText(OwnerFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
+    /// <summary>
+    /// Creates the folder complete or not at all: filled under a hidden name, then renamed, so a
+    /// reaper never sees a lab without its owner (and never takes a lab being created for an orphan).
+    /// </summary>
     public void Create(int ownerPid, string? networkNamespace = null)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        AtomicFile.WriteAllText(OwnerFile, ownerPid.ToString(CultureInfo.InvariantCulture));
-        if (networkNamespace is not null) AtomicFile.WriteAllText(NetworkFile, networkNamespace);
+        var root = Path.GetDirectoryName(Directory)!;
+        System.IO.Directory.CreateDirectory(root);
+        var temp = Path.Combine(root, $".{Namespace}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            System.IO.Directory.CreateDirectory(temp);
+            File.WriteAllText(Path.Combine(temp, Path.GetFileName(OwnerFile)), ownerPid.ToString(CultureInfo.InvariantCulture));
+            if (networkNamespace is not null) File.WriteAllText(Path.Combine(temp, Path.GetFileName(NetworkFile)), networkNamespace);
+            System.IO.Directory.Move(temp, Directory);
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
+        }
     }
+
+    /// <summary>Folders a build was creating when it died (see <see cref="Create"/>): nothing was started from them.</summary>
+    public static IEnumerable<string> AbandonedCreations(string root = DefaultRoot) =>
+        System.IO.Directory.Exists(root)
+            ? System.IO.Directory.GetDirectories(root, ".virtlab-*.tmp").Where(d => System.IO.Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddMinutes(-1))
+            : [];
 
     public static IEnumerable<LabState> All(string root = DefaultRoot) =>
         System.IO.Directory.Exists(root)

@@ -6,6 +6,9 @@ namespace VirtLab.Lab;
 /// <summary>
 /// Removes a lab completely: every process inside its namespace (QEMU, servers), the namespace
 /// with its bridge and taps, and the bookkeeping folder. Safe to call twice, and on a half-built lab.
+/// It kills only what is still the lab's: a QEMU whose command line names the lab's pid file, the
+/// processes in the lab's own namespace, and in host-NIC mode the helpers marked as the lab owner's
+/// (<see cref="LabHelperMark"/>) — never whatever process now has a pid a stale pid file names.
 /// </summary>
 public static class LabTeardown
 {
@@ -20,7 +23,9 @@ public static class LabTeardown
         }
         else
         {
-            // Host-NIC mode: the namespace is not ours. Remove our taps and give the NIC back.
+            // Host-NIC mode: the namespace is not ours. Stop our helpers, remove our taps and give the NIC back.
+            if (state.Owner is { } owner)
+                foreach (var pid in LabHelperMark.Find(owner, state.NetworkNamespace)) Kill(pid);
             foreach (var tap in network.Taps()) network.DeleteTap(tap);
             var netns = state.NetworkNamespace;
             new HostNicBridge(netns.Length == 0 ? null : netns).RestoreFromFile(state.HostNicSnapshotFile);
@@ -28,18 +33,48 @@ public static class LabTeardown
         if (Directory.Exists(state.Directory)) Directory.Delete(state.Directory, recursive: true);
     }
 
-    /// <summary>Tears down labs whose owning build is gone (killed with SIGKILL, say). Returns their names.</summary>
-    public static List<string> ReapOrphans(string root = LabState.DefaultRoot)
+    /// <summary>
+    /// Tears down labs whose owning build is gone (killed with SIGKILL, say), each on its own: one
+    /// that cannot be torn down (a malformed host-nic.json, no owner.pid) is skipped with LAB0031
+    /// and the others are still reaped.
+    /// </summary>
+    public static ReapResult ReapOrphans(string root = LabState.DefaultRoot)
     {
         var reaped = new List<string>();
+        var skipped = new List<LabException>();
         foreach (var lab in LabState.All(root))
         {
-            if (lab.Owner is { } owner && OwnerProcess.IsAlive(owner)) continue;
-            Run(lab);
-            reaped.Add(lab.Namespace);
+            try
+            {
+                var owner = lab.Owner ?? throw new LabException(LabCodes.OrphanNotReaped,
+                    $"Lab folder {lab.Directory} has no readable owner.pid, so it cannot tell whose it is.", Fix(lab), lab.Directory);
+                if (OwnerProcess.IsAlive(owner)) continue;
+                Run(lab);
+                reaped.Add(lab.Namespace);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                skipped.Add(e is LabException { Code: LabCodes.OrphanNotReaped } known ? known
+                    : new LabException(LabCodes.OrphanNotReaped, $"The orphan lab in {lab.Directory} could not be removed: {e.Message}", Fix(lab), lab.Directory));
+            }
         }
-        return reaped;
+        foreach (var abandoned in LabState.AbandonedCreations(root))
+        {
+            try { Directory.Delete(abandoned, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return new ReapResult(reaped, skipped);
     }
+
+    private static string Fix(LabState lab) =>
+        $"look at {lab.Directory}; in host-NIC mode give the NIC back by hand if needed (its saved state is {lab.HostNicSnapshotFile}), " +
+        $"then remove the folder (rm -rf {lab.Directory}) and the namespace if any (ip netns del {lab.Namespace}).";
+
+    /// <summary>Whether <paramref name="pid"/> is a QEMU started with <paramref name="pidFile"/> (the lab's own, not a reused pid).</summary>
+    public static bool IsLabQemu(int pid, string pidFile) =>
+        OwnerProcess.Arguments(pid) is { Length: > 0 } args
+        && Path.GetFileName(args[0]).StartsWith("qemu-system", StringComparison.Ordinal)
+        && args.Zip(args.Skip(1)).Any(pair => pair.First == "-pidfile" && pair.Second == pidFile);
 
     private static void KillPidFiles(LabState state)
     {
@@ -47,8 +82,7 @@ public static class LabTeardown
         foreach (var pidFile in Directory.GetFiles(state.Directory, "*.pid"))
         {
             if (Path.GetFileName(pidFile) == "owner.pid") continue;
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && (OwnerProcess.CommandLine(pid) ?? "").Contains("qemu", StringComparison.Ordinal))
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsLabQemu(pid, pidFile))
                 Kill(pid);
         }
     }

@@ -22,6 +22,7 @@ public sealed class LabProcess : IDisposable
         var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         string[] command = netns.Length == 0 ? [program, .. arguments] : ["ip", "netns", "exec", netns, program, .. arguments];
         foreach (var a in command) psi.ArgumentList.Add(a);
+        Lab.LabHelperMark.Apply(psi, netns);
         var process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolRegistry.InstallHint(program));
         var lab = new LabProcess(process);
         // Dedicated reader threads, not the thread pool: a line must be stamped when it arrives,

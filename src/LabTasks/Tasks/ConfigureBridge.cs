@@ -32,8 +32,10 @@ public sealed class ConfigureBridge : LabTask
     {
         if (!Environment.IsPrivilegedProcess)
             throw new LabException(LabCodes.NotRoot, "Creating the lab network needs root.", "run the build as root (sudo -E dotnet build …).");
-        foreach (var reaped in LabTeardown.ReapOrphans())
+        var orphans = LabTeardown.ReapOrphans();
+        foreach (var reaped in orphans.Reaped)
             Log.LogMessage(MessageImportance.High, $"VirtLab: removed lab '{reaped}' left behind by a build that no longer runs.");
+        foreach (var skipped in orphans.Skipped) LogLabWarning(skipped.Code, skipped.FullMessage, skipped.File);
 
         var owner = OwnerProcess.Find();
         var state = new LabState(LabState.NameFor(Experiment.ToLowerInvariant(), owner));

@@ -3,14 +3,18 @@ using VirtLab.Lab;
 
 namespace VirtLab.Tasks;
 
-/// <summary>Tears down every lab whose build no longer runs (and restores a bridged NIC it left).</summary>
+/// <summary>
+/// Tears down every lab whose build no longer runs (and restores a bridged NIC it left); a lab that
+/// cannot be torn down is a LAB0031 warning and is skipped.
+/// </summary>
 public sealed class ReapLabs : LabTask
 {
     protected override void Run()
     {
-        var reaped = LabTeardown.ReapOrphans();
-        Log.LogMessage(MessageImportance.High, reaped.Count == 0
+        var result = LabTeardown.ReapOrphans();
+        foreach (var skipped in result.Skipped) LogLabWarning(skipped.Code, skipped.FullMessage, skipped.File);
+        Log.LogMessage(MessageImportance.High, result.Reaped.Count == 0
             ? "VirtLab: no lab was left behind."
-            : $"VirtLab: removed {string.Join(", ", reaped)}.");
+            : $"VirtLab: removed {string.Join(", ", result.Reaped)}.");
     }
 }

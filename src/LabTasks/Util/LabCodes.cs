@@ -18,9 +18,13 @@ public static class LabCodes
     public const string NameNotAPathPart = "LAB0006";
     public const string MissingTool = "LAB0010";
     public const string NotRoot = "LAB0011";
+    /// <summary>Another build held the host lock (one measurement at a time per host) past the bound.</summary>
+    public const string HostBusy = "LAB0012";
     public const string KernelFetch = "LAB0020";
     public const string GuestImage = "LAB0021";
     public const string LabNetwork = "LAB0030";
+    /// <summary>A warning: an orphan lab could not be reaped; it is skipped, the build goes on.</summary>
+    public const string OrphanNotReaped = "LAB0031";
     public const string GuestBoot = "LAB0040";
     public const string HostKeyMismatch = "LAB0041";
     public const string KvmUnavailable = "LAB0042";
