@@ -30,3 +30,28 @@ public class ReportRepeatsTests
         Assert.Equal(measuredRepeats, System.Text.RegularExpressions.Regex.Matches(cpuChart, "class=\"point\"").Count);
     }
 }
+
+public class ReportMigrationDistributionTests
+{
+    [Fact]
+    public void D_gives_each_scenario_and_workload_its_distribution_and_counts_integrity_failures()
+    {
+        using var ws = new ReportWorkspace();
+        var records = RecordFile.Read(ReportWorkspace.MigrationFixture);
+        // A second migration of the homework iperf workload, whose guest failed its integrity check.
+        var first = records.Where(r => r.Label("scenario") == "homework" && r.Label("workload") == "iperf" && r.Label("kind") == "migration").ToList();
+        var second = first.Select(r => r with { Value = r.Metric == "migration_downtime" ? 99999 : r.Value,
+            Labels = new SortedDictionary<string, string>(r.Labels) { ["migration"] = "9", ["integrity"] = "failed" } }).ToList();
+        ws.Write(ReportMigration.Experiment, records.Concat(second));
+        var downtime = first.Single(r => r.Metric == "migration_downtime").Value!.Value;
+
+        var output = ReportGenerator.Generate(ws.Options());
+
+        var d = ReportWorkspace.Section(output.Markdown, "D");
+        var row = d.Split('\n').Single(l => l.StartsWith("| homework | iperf | 2 |"));
+        Assert.Contains($"{downtime:F0} (n=1)", row);   // the failed migration's 99999 ms is not in the figures
+        Assert.Contains("1 of 2 (95 % CI", row);
+        Assert.Contains("| D. iperf across a live migration (homework scenario, 2 migrations) | QEMU downtime " + downtime.ToString("F0"), output.Markdown);
+        Assert.DoesNotContain("99999", output.Charts.Single(c => c.Id == "d-migration-downtime").Svg);
+    }
+}

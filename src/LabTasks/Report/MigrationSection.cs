@@ -8,8 +8,15 @@ public sealed record MigrationSection(
     IReadOnlyList<MetricRow> NetworkEvidence,
     IReadOnlyList<UnavailableRow> Unavailable,
     string? SummaryTables = null,
-    IReadOnlyList<MigrationTimeline>? Timelines = null)
+    IReadOnlyList<MigrationTimeline>? Timelines = null,
+    IReadOnlyList<ScenarioDistribution>? Distributions = null)
 {
+    /// <summary>Each scenario and workload over its repeated migrations.</summary>
+    public IReadOnlyList<ScenarioDistribution> DistributionRows => Distributions ?? [];
+
+    /// <summary>The most migrations any scenario made per workload.</summary>
+    public int MigrationsPerWorkload => DistributionRows.Select(d => d.Migrations).DefaultIfEmpty(0).Max();
+
     /// <summary>The interval of the ping probe behind the network downtimes (the same for every migration of a run).</summary>
     public double? PingIntervalMs => Timelines is null ? null : MigrationTimeline.PingInterval(Timelines);
 }

@@ -14,7 +14,7 @@ public static class ReportMigrationCharts
         if (migration.Timelines is { Count: > 0 } timelines)
         {
             yield return MigrationTime(timelines, fileSuffix, profile);
-            yield return MigrationDowntime(timelines, fileSuffix, profile);
+            yield return MigrationDowntime(migration.DistributionRows, fileSuffix, profile);
             if (Convergence(timelines, fileSuffix, profile) is { } convergence) yield return convergence;
             if (WorkloadTimeSeries(timelines, fileSuffix, profile) is { } series) yield return series;
             if (PingGapTimeline(timelines, fileSuffix, profile) is { } gaps) yield return gaps;
@@ -34,21 +34,26 @@ public static class ReportMigrationCharts
             $"{title} (s, lower is better); hatched slots did not converge or failed.", SvgBarChart.Render(spec));
     }
 
-    /// <summary>The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw.</summary>
-    public static ReportChart MigrationDowntime(IReadOnlyList<MigrationTimeline> migrations, string fileSuffix, string profile)
+    /// <summary>
+    /// The scenario matrix, part 2: the pause QEMU reports beside the gap a pinging peer saw, per
+    /// scenario and workload — the median over its migrations, whiskers min–max, a dot per migration.
+    /// </summary>
+    public static ReportChart MigrationDowntime(IReadOnlyList<ScenarioDistribution> scenarios, string fileSuffix, string profile)
     {
         const string id = "d-migration-downtime", title = "Live migration: downtime, QEMU's vs the network's";
         SvgSeries qemu = new("QEMU downtime", SvgBarChart.Palette[0]), network = new("network downtime (ping gap)", SvgBarChart.Palette[1]);
-        // One outcome label per slot pair is enough; two would overlap.
-        SvgBar Bar(SvgSeries s, double? ms, MigrationTimeline m, bool label) => ms is { } v
-            ? new SvgBar(s.Name, v, Tooltip: $"{m.Name}: {s.Name} {Fmt(v)} ms")
-            : new SvgBar(s.Name, null, Note: label ? m.Outcome : null, Tooltip: $"{m.Name}: {m.Outcome}");
-        var groups = migrations.Select(m => new SvgBarGroup($"{m.Name}\n{m.Workload}",
-            [Bar(qemu, m.QemuDowntimeMs, m, label: true), Bar(network, m.NetworkDowntimeMs, m, label: false)])).ToList();
+        // One note per slot pair is enough; two would overlap.
+        SvgBar Bar(SvgSeries s, Stats.SampleDistribution? d, ScenarioDistribution row, bool label) => d is not null
+            ? new SvgBar(s.Name, d.Median, d.Min, d.Max, Points: d.Count > 1 ? d.Values : null,
+                Tooltip: $"{row.Scenario} {row.Workload}: {s.Name} median {Fmt(d.Median)} ms (min {Fmt(d.Min)}, max {Fmt(d.Max)}, n={d.Count})")
+            : new SvgBar(s.Name, null, Note: label ? "no completed migration" : null, Tooltip: $"{row.Scenario} {row.Workload}: no completed migration with a verified guest");
+        var groups = scenarios.Select(r => new SvgBarGroup($"{r.Scenario}\n{r.Workload}",
+            [Bar(qemu, r.Downtime, r, label: true), Bar(network, r.NetworkDowntime, r, label: false)])).ToList();
+        var most = scenarios.Select(r => r.Migrations).DefaultIfEmpty(0).Max();
         var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
-            $"Network downtime: the silence between two replies across the pause, ping every {Fmt(MigrationTimeline.PingInterval(migrations), 0)} ms. Profile {profile}.");
+            $"Bars: median over up to {most} migration(s) per scenario and workload; whiskers: min–max; dots: every migration. Network downtime: the longest silence between two ping replies. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
-            $"{title} (ms, lower is better), per migration; hatched slots did not complete.", SvgBarChart.Render(spec));
+            $"{title} (ms, lower is better), per scenario and workload over its repeated migrations; hatched slots had no completed migration.", SvgBarChart.Render(spec));
     }
 
     /// <summary>

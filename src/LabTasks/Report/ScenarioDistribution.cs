@@ -31,6 +31,10 @@ public sealed record ScenarioDistribution(
           + (d.P95.Value is { } p95 ? $", p95 {Fmt(p95, decimals)}" : "")
           + $" (n={d.Count})";
 
+    public double? DowntimeMedian => Downtime?.Median;
+    public double? NetworkDowntimeMedian => NetworkDowntime?.Median;
+    public double? DuringOverBaselineMedian => DuringOverBaseline?.Median;
+
     public string DowntimeText => Describe(Downtime, 0);
     public string NetworkDowntimeText => Describe(NetworkDowntime, 0);
     public string TotalTimeText => Describe(TotalTime, 0);
