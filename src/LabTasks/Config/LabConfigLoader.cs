@@ -183,6 +183,7 @@ public static partial class LabConfigLoader
             Require(p.Sockperf.MessageSize is >= Sockperf.SockperfCommand.MinMessageSize and <= Sockperf.SockperfCommand.MaxMessageSize, $"{key}.sockperf.messageSize",
                 $"{p.Sockperf.MessageSize} is out of range.", $"use {Sockperf.SockperfCommand.MinMessageSize}–{Sockperf.SockperfCommand.MaxMessageSize} bytes.");
             var m = p.Migration;
+            Require(m.Repeats is >= 1 and <= 1000, $"{key}.migration.repeats", $"{m.Repeats} is out of range.", "use 1–1000 migrations per workload.");
             Require(m.DeadlineSeconds is >= 1 and <= 3600, $"{key}.migration.deadlineSeconds", $"{m.DeadlineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.SampleMilliseconds is >= 50 and <= 10_000, $"{key}.migration.sampleMilliseconds", $"{m.SampleMilliseconds} is out of range.", "use 50–10000 ms (250 follows a migration closely).");
             Require(m.PingIntervalMilliseconds is >= 10 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 10–10000 ms.");

@@ -5,6 +5,8 @@ public sealed class MigrationConfig
 {
     /// <summary>A migration still running after this long is cancelled (migrate_cancel) and recorded as did-not-converge.</summary>
     public int DeadlineSeconds { get; set; } = 60;
+    /// <summary>Migrations per workload in each scenario (the guest migrated back and forth); a scenario's Repeats metadata overrides it.</summary>
+    public int Repeats { get; set; } = 3;
     /// <summary>How often query-migrate is sampled.</summary>
     public int SampleMilliseconds { get; set; } = 250;
     public int PingIntervalMilliseconds { get; set; } = 20;

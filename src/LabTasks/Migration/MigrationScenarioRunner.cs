@@ -28,15 +28,24 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
         foreach (var workload in plan.Workloads)
         {
             cancel.ThrowIfCancellationRequested();
-            var index = runs.Count + 1;
             var baseline = workload == "idle" ? null : Baseline(plan, workload, current, cancel);
-            var run = MigrateUnderLoad(plan, index, workload, current, baseline, cancel);
-            runs.Add(run);
-            current = SpecFor(current, run.Migration.CurrentGuest, null);
-            if (!_launcher.IsRunning(current.Name))
+            for (var repeat = 1; repeat <= plan.Repeats; repeat++)
             {
-                Log($"{plan.Scenario}: the guest ({current.Name}) is no longer running; the scenario's remaining workloads are not measured.");
-                break;
+                cancel.ThrowIfCancellationRequested();
+                var run = MigrateUnderLoad(plan, runs.Count + 1, workload, current, baseline, cancel);
+                runs.Add(run);
+                current = SpecFor(current, run.Migration.CurrentGuest, null);
+                if (!_launcher.IsRunning(current.Name))
+                {
+                    Log($"{plan.Scenario}: the guest ({current.Name}) is no longer running; the scenario's remaining migrations are not measured.");
+                    return runs;
+                }
+                // A corrupted guest is not migrated again: its next migrations would measure the corruption.
+                if (run.Integrity.Label == "failed")
+                {
+                    Log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; the scenario's remaining migrations are not measured.");
+                    return runs;
+                }
             }
         }
         return runs;

@@ -1,8 +1,9 @@
 namespace VirtLab.Migration;
 
 /// <summary>
-/// One scenario of the experiment: for each workload, a baseline run without migration, then a
-/// run across one migration with the scenario's settings (and fault, if any).
+/// One scenario of the experiment: for each workload, a baseline run without migration, then
+/// <see cref="Repeats"/> runs each across one migration with the scenario's settings (and fault,
+/// if any), the guest moving on to the next QEMU each time (mig-0 → mig-1 → …).
 /// </summary>
 public sealed record ScenarioPlan(
     string Scenario,
@@ -12,4 +13,5 @@ public sealed record ScenarioPlan(
     TimeSpan BaselineDuration,
     TimeSpan Lead,
     TimeSpan Tail,
-    TimeSpan PingInterval);
+    TimeSpan PingInterval,
+    int Repeats = 1);
