@@ -24,6 +24,7 @@ public static class LabCodes
     public const string KvmUnavailable = "LAB0042";
     public const string Qmp = "LAB0043";
     public const string IntegrityFailed = "LAB0044";
+    public const string MigrationFault = "LAB0045";
     public const string Benchmark = "LAB0050";
     public const string BenchmarkOutput = "LAB0051";
     public const string Results = "LAB0060";
