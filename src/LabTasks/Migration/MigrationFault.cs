@@ -40,7 +40,7 @@ public sealed record MigrationFault(string Kind, TimeSpan After)
         var after = DefaultAfter;
         if (afterSeconds.Trim().Length > 0)
         {
-            if (!double.TryParse(afterSeconds.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) || s is <= 0 or >= 3600)
+            if (!double.TryParse(afterSeconds.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) || !double.IsFinite(s) || s is <= 0 or >= 3600)
                 throw Bad(scenario, $"FaultAfterSeconds '{afterSeconds}' is not a number of seconds above 0 and below 3600", "give seconds after the migrate command, e.g. FaultAfterSeconds=\"2\".");
             after = TimeSpan.FromSeconds(s);
         }
