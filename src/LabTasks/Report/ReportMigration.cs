@@ -33,7 +33,8 @@ public static partial class ReportMigration
                 .Select(r => new UnavailableRow(r.Metric, Condition(r, VaryingLabels(measured.Records.Where(x => x.Metric == r.Metric).ToList())), r.Label("reason") ?? "no reason recorded"))
                 .Distinct().ToList(),
             SummaryTables: SummaryTables(measured.Path),
-            Timelines: MigrationTimeline.From(measured.Records));
+            Timelines: MigrationTimeline.From(measured.Records),
+            Faults: FaultMatrix.From(measured.Records));
     }
 
     /// <summary>
