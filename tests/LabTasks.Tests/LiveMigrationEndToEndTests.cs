@@ -7,7 +7,7 @@ namespace VirtLab.Tests;
 /// <summary>
 /// Builds experiments/live-migration.proj with the quick profile in a copy of the tree: real TCG
 /// guests migrated between QEMU processes in the lab namespace while iperf3, sysbench and
-/// stress-ng run in them (about two and a half minutes).
+/// stress-ng run in them, and the fault matrix (each fault scenario boots its own guest).
 /// </summary>
 [Collection(EndToEnd.Collection)]
 public sealed class LiveMigrationEndToEndTests
@@ -37,7 +37,7 @@ public sealed class LiveMigrationEndToEndTests
         var results = Path.Combine(copy.Root, "results", "live-migration-quick");
         var records = RecordFile.Read(Path.Combine(results, "records.ndjson"));
         Assert.All(records, r => Assert.Equal("live-migration", r.Label("experiment")));
-        Assert.All(records.Where(r => r.Label("scenario") != "dirty-auto-converge"), r => Assert.Equal("verified", r.Label("integrity")));
+        Assert.All(records.Where(r => r.Label("scenario") is not ("dirty-auto-converge" or "source-killed")), r => Assert.Equal("verified", r.Label("integrity")));
         Assert.All(records, r => Assert.Equal("pti=on", r.Label("guest_kernel_args")));
         double Figure(string scenario, string migration, string metric) =>
             records.Single(r => r.Label("scenario") == scenario && r.Label("migration") == migration && r.Metric == metric && r.Label("kind") == "migration").Value!.Value;
@@ -67,7 +67,37 @@ public sealed class LiveMigrationEndToEndTests
         Assert.True(Figure("dirty-auto-converge", "1", "migration_cpu_throttle_max") >= 20);
         Assert.Contains(records, r => r.Label("series") == "migration" && r.Metric == "ram_remaining" && r.Label("t") is not null);
 
+        // The fault matrix: each fault's outcome, where the guest ended up, and that it was verified there.
+        string Label(string scenario, string label) => records.First(r => r.Label("scenario") == scenario && r.Label("kind") == "migration").Label(label)!;
+        foreach (var (scenario, fault, outcome, fate) in new[]
+        {
+            ("destination-killed", MigrationFault.KillDestination, MigrationOutcome.Failed, GuestFate.OnSource),
+            ("source-killed", MigrationFault.KillSource, MigrationOutcome.Failed, GuestFate.Lost),
+            ("stream-cut", MigrationFault.StreamCut, MigrationOutcome.Cancelled, GuestFate.OnSource),
+            ("postcopy-stream-cut", MigrationFault.PostcopyStreamCut, MigrationOutcome.Completed, GuestFate.OnDestination),
+            ("migrate-cancel", MigrationFault.MigrateCancel, MigrationOutcome.Cancelled, GuestFate.OnSource),
+        })
+        {
+            Assert.Equal((fault, outcome, fate), (Label(scenario, "fault"), Label(scenario, "outcome"), Label(scenario, "guest_outcome")));
+            Assert.Equal(fate == GuestFate.Lost ? "guest-lost" : "verified", Label(scenario, "integrity"));
+            Assert.True(Figure(scenario, "1", "migration_fault_injected_at") > 0);
+        }
+        // The guest lost with its source: the destination is gone too, and nothing was left running (AssertLabGone above).
+        Assert.Contains("the destination QEMU", Label("source-killed", "reason"));
+        Assert.DoesNotContain(records, r => r.Label("scenario") == "source-killed" && r.Metric == "integrity_ok");
+        // The cut stream: QEMU kept waiting for it; VirtLab cancelled at the deadline and the source kept running.
+        Assert.EndsWith(">cancelled", Label("stream-cut", "source_statuses"));
+        Assert.Equal(1, Figure("stream-cut", "1", "ssh_session_kept"));
+        // Postcopy: both sides paused once the stream was cut, then recovered on a new channel and completed.
+        Assert.Contains("postcopy-active>postcopy-paused>", Label("postcopy-stream-cut", "source_statuses"));
+        Assert.Contains("postcopy-paused>", Label("postcopy-stream-cut", "destination_statuses"));
+        Assert.EndsWith("postcopy-recover>postcopy-active>completed", Label("postcopy-stream-cut", "destination_statuses"));
+        Assert.True(Figure("postcopy-stream-cut", "1", "migration_recovered_at") > Figure("postcopy-stream-cut", "1", "migration_paused_at"));
+        Assert.Equal("tap-mig-1", records.Single(r => r.Label("scenario") == "postcopy-stream-cut" && r.Metric == "fdb_moved").Label("fdb_after"));
+        Assert.Equal(1, Figure("postcopy-stream-cut", "1", "integrity_ok"));
+
         var summary = File.ReadAllText(Path.Combine(results, "summary.md"));
+        Assert.Contains("| **postcopy-stream-cut** | postcopy-stream-cut #1 |", summary);
         Assert.Contains("| homework | 1 | iperf | QEMU defaults | **completed** |", summary);
         Assert.Contains("| dirty-default | 1 | dirty-memory | QEMU defaults | **did-not-converge** |", summary);
         Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-announce.pcap")));
