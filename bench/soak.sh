@@ -29,7 +29,7 @@ bench_start vlbench-soak
 
 host_processes() { find /proc -maxdepth 1 -name '[0-9]*' | wc -l; }
 netns_count() { ip netns list | wc -l; }
-lab_count() { find /run/virtlab -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
+lab_count() { find /run/virtlab -mindepth 1 -maxdepth 1 -type d -name 'virtlab-*' 2>/dev/null | wc -l; }
 
 list=$(printf 'idle;%.0s' $(seq "$migrations"))
 cat >"$bench_tmp/soak-bench.proj" <<PROJ
