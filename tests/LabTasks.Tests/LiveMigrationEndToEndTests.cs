@@ -7,7 +7,8 @@ namespace VirtLab.Tests;
 /// <summary>
 /// Builds experiments/live-migration.proj with the quick profile in a copy of the tree: real TCG
 /// guests migrated between QEMU processes in the lab namespace while iperf3, sysbench and
-/// stress-ng run in them, and the fault matrix (each fault scenario boots its own guest).
+/// stress-ng run in them, and the fault matrix (each fault scenario boots its own guest): about five
+/// minutes here, two and a half of them the five fault scenarios.
 /// </summary>
 [Collection(EndToEnd.Collection)]
 public sealed class LiveMigrationEndToEndTests
