@@ -7,7 +7,8 @@ namespace VirtLab.Tests;
 /// <summary>
 /// Builds experiments/live-migration.proj with the quick profile in a copy of the tree: real TCG
 /// guests migrated between QEMU processes in the lab namespace while iperf3, sysbench and
-/// stress-ng run in them (about two and a half minutes).
+/// stress-ng run in them, and the fault matrix (each fault scenario boots its own guest): about five
+/// minutes here, two and a half of them the five fault scenarios.
 /// </summary>
 [Collection(EndToEnd.Collection)]
 public sealed class LiveMigrationEndToEndTests
@@ -37,7 +38,7 @@ public sealed class LiveMigrationEndToEndTests
         var results = Path.Combine(copy.Root, "results", "live-migration-quick");
         var records = RecordFile.Read(Path.Combine(results, "records.ndjson"));
         Assert.All(records, r => Assert.Equal("live-migration", r.Label("experiment")));
-        Assert.All(records.Where(r => r.Label("scenario") != "dirty-auto-converge"), r => Assert.Equal("verified", r.Label("integrity")));
+        Assert.All(records.Where(r => r.Label("scenario") is not ("dirty-auto-converge" or "source-killed")), r => Assert.Equal("verified", r.Label("integrity")));
         Assert.All(records, r => Assert.Equal("pti=on", r.Label("guest_kernel_args")));
         double Figure(string scenario, string migration, string metric) =>
             records.Single(r => r.Label("scenario") == scenario && r.Label("migration") == migration && r.Metric == metric && r.Label("kind") == "migration").Value!.Value;
@@ -60,6 +61,35 @@ public sealed class LiveMigrationEndToEndTests
         }
         Assert.Equal(1, Figure("homework", "1", "stream_kept"));
 
+        // The fault matrix: each fault's outcome, where the guest ended up, and that it was verified there.
+        string Label(string scenario, string label) => records.First(r => r.Label("scenario") == scenario && r.Label("kind") == "migration").Label(label)!;
+        foreach (var (scenario, fault, outcome, fate) in new[]
+        {
+            ("destination-killed", MigrationFault.KillDestination, MigrationOutcome.Failed, GuestFate.OnSource),
+            ("source-killed", MigrationFault.KillSource, MigrationOutcome.Failed, GuestFate.Lost),
+            ("stream-cut", MigrationFault.StreamCut, MigrationOutcome.Cancelled, GuestFate.OnSource),
+            ("postcopy-stream-cut", MigrationFault.PostcopyStreamCut, MigrationOutcome.Completed, GuestFate.OnDestination),
+            ("migrate-cancel", MigrationFault.MigrateCancel, MigrationOutcome.Cancelled, GuestFate.OnSource),
+        })
+        {
+            Assert.Equal((fault, outcome, fate), (Label(scenario, "fault"), Label(scenario, "outcome"), Label(scenario, "guest_outcome")));
+            Assert.Equal(fate == GuestFate.Lost ? "guest-lost" : "verified", Label(scenario, "integrity"));
+            Assert.True(Figure(scenario, "1", "migration_fault_injected_at") > 0);
+        }
+        // The guest lost with its source: the destination is gone too, and nothing was left running (AssertLabGone above).
+        Assert.Contains("the destination QEMU", Label("source-killed", "reason"));
+        Assert.DoesNotContain(records, r => r.Label("scenario") == "source-killed" && r.Metric == "integrity_ok");
+        // The cut stream: QEMU kept waiting for it; VirtLab cancelled at the deadline and the source kept running.
+        Assert.EndsWith(">cancelled", Label("stream-cut", "source_statuses"));
+        Assert.Equal(1, Figure("stream-cut", "1", "ssh_session_kept"));
+        // Postcopy: both sides paused once the stream was cut, then recovered on a new channel and completed.
+        Assert.Contains("postcopy-active>postcopy-paused>", Label("postcopy-stream-cut", "source_statuses"));
+        Assert.Contains("postcopy-paused>", Label("postcopy-stream-cut", "destination_statuses"));
+        Assert.EndsWith("postcopy-recover>postcopy-active>completed", Label("postcopy-stream-cut", "destination_statuses"));
+        Assert.True(Figure("postcopy-stream-cut", "1", "migration_recovered_at") > Figure("postcopy-stream-cut", "1", "migration_paused_at"));
+        Assert.Equal("tap-mig-1", records.Single(r => r.Label("scenario") == "postcopy-stream-cut" && r.Metric == "fdb_moved").Label("fdb_after"));
+        Assert.Equal(1, Figure("postcopy-stream-cut", "1", "integrity_ok"));
+
         // The dirty-memory load: QEMU's defaults never catch up with it; auto-converge throttles the guest until they do.
         Assert.Contains(records, r => r.Label("scenario") == "dirty-default" && r.Label("outcome") == MigrationOutcome.DidNotConverge);
         Assert.Equal("tap-mig-0", records.Single(r => r.Label("scenario") == "dirty-default" && r.Metric == "fdb_moved").Label("fdb_after"));
@@ -68,6 +98,7 @@ public sealed class LiveMigrationEndToEndTests
         Assert.Contains(records, r => r.Label("series") == "migration" && r.Metric == "ram_remaining" && r.Label("t") is not null);
 
         var summary = File.ReadAllText(Path.Combine(results, "summary.md"));
+        Assert.Contains("| **postcopy-stream-cut** | postcopy-stream-cut #1 |", summary);
         Assert.Contains("| homework | 1 | iperf | QEMU defaults | **completed** |", summary);
         Assert.Contains("| dirty-default | 1 | dirty-memory | QEMU defaults | **did-not-converge** |", summary);
         Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-announce.pcap")));
@@ -87,7 +118,7 @@ public sealed class LiveMigrationEndToEndTests
         // lands while both QEMUs, the migration stream, ping and the announce capture are all running.
         var project = Path.Combine(copy.Root, Project);
         var text = File.ReadAllText(project);
-        foreach (var scenario in new[] { "homework", "dirty-auto-converge" })
+        foreach (var scenario in new[] { "homework", "dirty-auto-converge", "destination-killed", "source-killed", "stream-cut", "postcopy-stream-cut", "migrate-cancel" })
             text = System.Text.RegularExpressions.Regex.Replace(text, $"(<MigrationScenario Include=\"{scenario}\"[^>]*) Quick=\"true\"", "$1");
         File.WriteAllText(project, text);
         var result = Path.Combine(copy.Root, "results", "live-migration-quick", "dirty-default.ndjson");

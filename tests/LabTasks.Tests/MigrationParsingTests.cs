@@ -295,4 +295,132 @@ public sealed class MigrationParsingTests
         Assert.Contains("ping every 20 ms", text);
         Assert.DoesNotContain("INTEGRITY CHECK FAILED", text);
     }
+
+    [Fact]
+    public void Fault_names_and_times_are_validated_with_the_scenario_named()
+    {
+        var precopy = MigrationSettings.Parse("s", "", "", "16", "", "", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(250));
+        var postcopy = MigrationSettings.Parse("s", "postcopy-ram", "", "16", "", "", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(250));
+        Assert.Null(MigrationFault.Parse("s", " ", "3", precopy));
+        foreach (var kind in MigrationFault.Kinds)
+        {
+            Assert.Matches("^[a-z0-9][a-z0-9-]*$", kind);
+            var f = MigrationFault.Parse("s", kind, "1.5", postcopy)!;
+            Assert.Equal(kind, f.Kind);
+            Assert.Equal(TimeSpan.FromSeconds(1.5), f.After);
+        }
+        Assert.Equal(MigrationFault.DefaultAfter, MigrationFault.Parse("s", "kill-source", "", precopy)!.After);
+
+        foreach (var (kind, after, settings, expected) in new[]
+        {
+            ("kill-everything", "2", precopy, "fault 'kill-everything' is not one VirtLab injects"),
+            ("../kill-source", "2", precopy, "is not one VirtLab injects"),
+            ("kill-source", "0", precopy, "FaultAfterSeconds '0'"),
+            ("kill-source", "-1", precopy, "FaultAfterSeconds '-1'"),
+            ("kill-source", "1e9", precopy, "FaultAfterSeconds '1e9'"),
+            ("kill-source", "NaN", precopy, "FaultAfterSeconds 'NaN'"),
+            ("postcopy-stream-cut", "2", precopy, "needs postcopy"),
+        })
+        {
+            var e = Assert.Throws<LabException>(() => MigrationFault.Parse("faulty", kind, after, settings));
+            Assert.Equal(LabCodes.ConfigBadValue, e.Code);
+            Assert.StartsWith("Migration scenario 'faulty': ", e.Message);
+            Assert.Contains(expected, e.Message);
+            Assert.False(string.IsNullOrEmpty(e.Fix));
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_migration_says_who_cancelled_it_and_why()
+    {
+        var settings = MigrationSettings.Parse("s", "", "", "16", "", "", TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250));
+        var last = new MigrationSample(6.2, "cancelled", 40 << 20, null, null, null, null, null, null, null);
+        Assert.Equal(MigrationOutcome.Failed, MigrationRunner.Cancelled(null, null, null, last, settings, null).Outcome);
+        Assert.Equal(MigrationOutcome.DidNotConverge, MigrationRunner.Cancelled(6, null, null, last, settings, null).Outcome);
+
+        var (outcome, reason) = MigrationRunner.Cancelled(2.01, 2.01, null, last, settings, new MigrationFault(MigrationFault.MigrateCancel, TimeSpan.FromSeconds(2)));
+        Assert.Equal(MigrationOutcome.Cancelled, outcome);
+        Assert.Equal("migrate_cancel 2.01 s after the migrate command (the scenario's fault)", reason);
+
+        (outcome, reason) = MigrationRunner.Cancelled(6.01, 2.02, 38 << 20, last, settings, new MigrationFault(MigrationFault.StreamCut, TimeSpan.FromSeconds(2)));
+        Assert.Equal(MigrationOutcome.Cancelled, outcome);
+        Assert.Equal("the stream was cut 2.02 s after the migrate command (the lab's loopback down) and QEMU did not notice; 2.0 MiB sent after the cut; migrate_cancel at the 6 s deadline", reason);
+    }
+
+    [Fact]
+    public void Postcopy_recovery_uses_a_new_port_on_the_same_loopback()
+    {
+        Assert.Equal("tcp:127.0.0.1:50153", MigrationRunner.RecoveryUri("tcp:127.0.0.1:49153"));
+        Assert.Equal("tcp:127.0.0.1:64535", MigrationRunner.RecoveryUri("tcp:127.0.0.1:65535"));
+        Assert.Equal(LabCodes.ConfigBadValue, Assert.Throws<LabException>(() => MigrationRunner.RecoveryUri("tcp:10.0.0.1:49153")).Code);
+        Assert.Equal(LabCodes.ConfigBadValue, Assert.Throws<LabException>(() => MigrationRunner.RecoveryUri("tcp:127.0.0.1:49153;reboot")).Code);
+    }
+
+    [Fact]
+    public void Status_sequences_and_the_guests_fate()
+    {
+        Assert.Equal("setup>active>postcopy-active>postcopy-paused>postcopy-recover>postcopy-active>completed",
+            MigrationResult.Sequence(["setup", "active", "active", "postcopy-active", "", "postcopy-paused", "postcopy-paused", "postcopy-recover", "postcopy-active", "completed"]));
+        Assert.Equal("", MigrationResult.Sequence([]));
+        Assert.Equal(GuestFate.OnDestination, GuestFate.Of(completed: true, currentQemuRunning: true));
+        Assert.Equal(GuestFate.OnSource, GuestFate.Of(completed: false, currentQemuRunning: true));
+        Assert.Equal(GuestFate.Lost, GuestFate.Of(completed: false, currentQemuRunning: false));
+
+        var lost = IntegrityReport.Lost("no QEMU runs the guest");
+        Assert.Equal("guest-lost", lost.Label);
+        Assert.False(lost.Failed);
+        Assert.True(new IntegrityReport(false, ["pattern changed"], "").Failed);
+    }
+
+    [Fact]
+    public void The_orchestrators_footprint_from_proc()
+    {
+        var status = File.ReadAllText("/proc/self/status");
+        var f = ProcessFootprint.From(12, status);
+        Assert.Equal(12, f.OpenFiles);
+        Assert.True(f.RssKiB > 1024, status);
+        Assert.True(f.Threads >= 1, status);
+        Assert.Matches(@"^open files [0-9]+, RSS [0-9]+\.[0-9] MiB, threads [0-9]+$", ProcessFootprint.Current().Describe());
+        Assert.Equal("open files 3, RSS 2.0 MiB, threads 4", ProcessFootprint.From(3, "Name:\tx\nVmRSS:\t    2048 kB\nThreads:\t4\n").Describe());
+    }
+
+    [Fact]
+    public void Fault_matrix_of_real_records_one_row_per_fault_with_what_QEMU_said()
+    {
+        var records = RecordFile.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "migration", "records-faults.ndjson"));
+        var rows = FaultMatrix.From(records);
+        Assert.Equal([MigrationFault.KillSource, MigrationFault.StreamCut, MigrationFault.PostcopyStreamCut, MigrationFault.MigrateCancel], rows.Select(r => r.Fault));
+
+        var killed = rows[0];
+        Assert.Equal((MigrationOutcome.Failed, GuestFate.Lost, "guest-lost"), (killed.Outcome, killed.GuestOutcome, killed.Integrity));
+        Assert.EndsWith(">failed", killed.DestinationStatuses);
+        Assert.Contains("the destination QEMU exited on its own", killed.Reason);
+
+        var cut = rows[1];
+        Assert.Equal((MigrationOutcome.Cancelled, GuestFate.OnSource, "verified"), (cut.Outcome, cut.GuestOutcome, cut.Integrity));
+        Assert.EndsWith(">cancelled", cut.SourceStatuses);
+        Assert.Contains("migrate_cancel at the 6 s deadline", cut.Reason);
+
+        var postcopy = rows[2];
+        Assert.Equal((MigrationOutcome.Completed, GuestFate.OnDestination, "verified"), (postcopy.Outcome, postcopy.GuestOutcome, postcopy.Integrity));
+        Assert.Contains("postcopy-active>postcopy-paused>", postcopy.SourceStatuses);
+        Assert.Contains("postcopy-paused>setup>postcopy-recover>postcopy-active>completed", postcopy.DestinationStatuses);
+        Assert.True(postcopy.FaultAt < postcopy.PausedAt && postcopy.PausedAt < postcopy.RecoveredAt);
+
+        var cancelled = rows[3];
+        Assert.Equal((MigrationOutcome.Cancelled, GuestFate.OnSource, "verified"), (cancelled.Outcome, cancelled.GuestOutcome, cancelled.Integrity));
+        Assert.Equal("setup>active>cancelled", cancelled.SourceStatuses);
+
+        // The summary: a lost guest is the fault's expected result, not an integrity failure.
+        var model = MigrationSummary.From("live-migration", "quick", records);
+        Assert.Empty(model.IntegrityFailures);
+        var template = Path.Combine(RepoCopy.FindRepoRoot(), "templates", "live-migration-summary.md.sbn");
+        var text = TemplateRenderer.Render(template, model, new Dictionary<string, object?> { ["records_file"] = "records.ndjson", ["missing_cells"] = 0 });
+        Assert.Contains("## Fault matrix (questions G and H)", text);
+        Assert.Contains("| **kill-source** | source-killed #1 | source QEMU killed (SIGKILL) mid pre-copy, at ", text);
+        Assert.Contains("| failed | **lost** | — (no guest) | `setup>active` |", text);
+        Assert.Contains("| completed | **survived-on-destination** | ✓ yes | `setup>active>postcopy-active>postcopy-paused>", text);
+        Assert.Contains("— guest lost (kill-source)", text);
+        Assert.DoesNotContain("INTEGRITY CHECK FAILED", text);
+    }
 }

@@ -34,7 +34,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
         // 16 MiB/s keeps the migration of a 512 MiB guest running well past the kill at 1.5 s; with
         // QEMU's default 128 MiB/s it sometimes completed first (seen in CI), and there was no fault to see.
         var settings = MigrationSettings.Parse("fault", "", "", "16", "", "", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
-        var plan = new ScenarioPlan("fault", ["dirty-memory"], settings, new MigrationFault(TimeSpan.FromSeconds(1.5)),
+        var plan = new ScenarioPlan("fault", ["dirty-memory"], settings, new MigrationFault(MigrationFault.KillDestination, TimeSpan.FromSeconds(1.5)),
             TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20));
 
         var run = Assert.Single(runner.Run(plan, lab.Guest, CancellationToken.None));

@@ -191,6 +191,38 @@ public class ReportGeneratorTests
     }
 
     [Fact]
+    public void G_and_H_cite_the_fault_matrix_from_the_records_and_say_nothing_of_faults_without_them()
+    {
+        using (var plain = new ReportWorkspace())
+        {
+            var md = RenderAll(plain).Markdown;
+            Assert.DoesNotContain("Measured here: faults injected", ReportWorkspace.Section(md, "G"));
+            Assert.DoesNotContain("fault matrix", ReportWorkspace.Section(md, "H"));
+        }
+
+        using var ws = new ReportWorkspace();
+        ws.Place(ReportSysbench.Experiment, ReportWorkspace.SysbenchFixture);
+        ws.Place(ReportIperf.Experiment, ReportWorkspace.IperfFixture);
+        ws.Place(ReportMigration.Experiment, ReportWorkspace.MigrationFixture, ReportWorkspace.MigrationFaultsFixture);
+        var output = ReportGenerator.Generate(ws.Options(hostSetup: ReportWorkspace.HostSetupFixture));
+        var g = ReportWorkspace.Section(output.Markdown, "G");
+        var h = ReportWorkspace.Section(output.Markdown, "H");
+
+        // One row per fault, its cells the records' labels.
+        var faults = Migration.MigrationRecords.IsFigure;
+        var records = Records.RecordFile.Read(ReportWorkspace.MigrationFaultsFixture).Where(faults).ToList();
+        string Label(string fault, string label) => records.First(r => r.Label("fault") == fault).Label(label)!;
+        Assert.Contains("**Measured here: faults injected into a live migration.**", g);
+        Assert.Contains($"| source QEMU killed (SIGKILL) mid pre-copy (`kill-source`) | failed | **lost** | — no guest left | `{Label("kill-source", "source_statuses")}`; `{Label("kill-source", "destination_statuses")}` — {Label("kill-source", "reason")} |", g);
+        Assert.Contains($"(`postcopy-stream-cut`) | completed | **survived-on-destination** | yes | `{Label("postcopy-stream-cut", "source_statuses")}`; `{Label("postcopy-stream-cut", "destination_statuses")}` |", g);
+        Assert.Contains($"(`stream-cut`) | cancelled | **survived-on-source** | yes |", g);
+        Assert.Contains($"(`migrate-cancel`) | cancelled | **survived-on-source** | yes |", g);
+        Assert.Contains("This run's fault matrix (question G)", h);
+        Assert.Contains("- *source QEMU killed (SIGKILL) mid pre-copy*: the migration ended **failed** and the guest **lost** (source `setup>active`).", h);
+        Assert.Contains("the guest **survived-on-destination**, verified (source `setup>active>postcopy-active>postcopy-paused>", h);
+    }
+
+    [Fact]
     public void D_embeds_the_migration_summary_and_F_lists_the_network_figures()
     {
         using var ws = new ReportWorkspace();
@@ -384,6 +416,8 @@ public sealed class ReportWorkspace : IDisposable
     /// <summary>sockperf records constructed in the agreed schema (not measured; see the fixtures README), same experiment.</summary>
     public static string LatencyFixture => Path.Combine(FixtureDir, "virtio-vs-e1000-quick", "latency-constructed.ndjson");
     public static string MigrationFixture => Path.Combine(FixtureDir, "live-migration-quick", "records.ndjson");
+    /// <summary>The fault scenarios' records of a real run (tests/fixtures/migration/README.md).</summary>
+    public static string MigrationFaultsFixture => Path.Combine(AppContext.BaseDirectory, "fixtures", "migration", "records-faults.ndjson");
     public static string HostSetupFixture => Path.Combine(FixtureDir, "host-setup");
 
     /// <summary>Copies fixture records files, joined in order, to where an experiment of that name writes its one records file.</summary>

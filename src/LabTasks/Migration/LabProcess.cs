@@ -76,6 +76,9 @@ public sealed class LabProcess : IDisposable
     public void Dispose()
     {
         Stop("KILL", TimeSpan.FromSeconds(5));
+        // Process.Dispose leaves streams that were read open until the GC finalizes them.
+        _process.StandardOutput.Dispose();
+        _process.StandardError.Dispose();
         _process.Dispose();
     }
 

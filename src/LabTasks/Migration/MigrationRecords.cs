@@ -40,7 +40,10 @@ public static class MigrationRecords
         };
         if (settings.Xbzrle) labels["xbzrle_cache_mib"] = I(m.Parameters.XbzrleCacheBytes >> 20);
         if (settings.Multifd) labels["multifd_channels"] = I(m.Parameters.MultifdChannels);
-        if (m.FaultInjectedAt is not null) labels["fault"] = "kill-destination";
+        labels["guest_outcome"] = m.GuestOutcome;
+        labels["source_statuses"] = m.SourceStatuses;
+        if (m.DestinationStatuses.Length > 0) labels["destination_statuses"] = m.DestinationStatuses;
+        if (m.Fault is { } fault) labels["fault"] = fault;
         if (m.FailureReason is { } reason) labels["reason"] = reason;
 
         var records = new List<Record>();
@@ -63,6 +66,8 @@ public static class MigrationRecords
         Fig("migration_cpu_throttle_max", m.MaxCpuThrottle, "%");
         Fig("migration_postcopy_started_at", m.PostcopyStartedAt, "s");
         Fig("migration_fault_injected_at", m.FaultInjectedAt, "s");
+        Fig("migration_paused_at", m.PausedAt, "s");
+        Fig("migration_recovered_at", m.RecoveredAt, "s");
         Fig("migration_source_stopped_at", m.SourceStoppedAt, "s");
         Fig("migration_destination_resumed_at", m.DestinationResumedAt, "s");
         // labels.t: where the silence began, so a report can draw it even when it is shorter than a ping_gap event.
@@ -76,7 +81,7 @@ public static class MigrationRecords
         Add(KindMigration, "fdb_moved", Bool(run.FdbMoved), "bool", end, ("fdb_before", run.FdbPortBefore ?? "none"), ("fdb_after", run.FdbPortAfter ?? "none"));
         Fig("ssh_session_kept", Bool(run.SshKept), "bool");
         if (run.StreamKept is { } kept) Fig("stream_kept", Bool(kept), "bool");
-        Fig("integrity_ok", Bool(run.Integrity.Passed), "bool");
+        if (!run.Integrity.GuestLost) Fig("integrity_ok", Bool(run.Integrity.Passed), "bool");
 
         WorkloadFigures(run, Add, end);
         foreach (var s in m.Samples) MigrationSeries(s, m.StartedAt, Add);

@@ -26,6 +26,9 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
     public static readonly TimeSpan DestinationStartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PostcopyBound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StallWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PauseBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DestinationExitBound = TimeSpan.FromSeconds(10);
 
     [GeneratedRegex(@"^tcp:127\.0\.0\.1:([0-9]{1,5})$")]
     private static partial Regex LoopbackUri();
@@ -63,12 +66,18 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         JsonElement final;
         JsonElement? lastActive = null;
         MigrationParameters parameters;
-        double? postcopyAt = null, faultAt = null;
+        double? postcopyAt = null, faultAt = null, pausedAt = null, recoveredAt = null;
+        long? sentAtFault = null;
+        var sourceGone = false;
+        var linkDown = false;
         IReadOnlyList<QmpEvent> sourceEvents, destinationEvents;
 
-        using (var dst = QmpClient.Connect(lab.QmpSocket(destination), TimeSpan.FromSeconds(10)))
+        // migrate-pause and migrate-recover go out of band: a postcopy destination's main loop blocks on
+        // any guest page that has not arrived, and with the stream cut none arrives.
+        var outOfBand = fault?.Kind == MigrationFault.PostcopyStreamCut;
+        using (var dst = QmpClient.Connect(lab.QmpSocket(destination), TimeSpan.FromSeconds(10), outOfBand))
         {
-            using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10)))
+            using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10), outOfBand))
             {
                 // A fresh QEMU's parameters are this QEMU version's defaults. A source may have been
                 // migrated before with other settings, so every parameter is set, not just the chosen ones.
@@ -76,63 +85,139 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                 parameters = settings.Effective(defaults);
                 Configure(dst, settings, defaults, destination: true);
                 Configure(src, settings, defaults, destination: false);
+                // A postcopy cut must land while pages are still outstanding: the background push after
+                // the switch-over is held to the pre-copy bandwidth until the stream is restored (0: no limit).
+                src.Execute("migrate-set-parameters", new Dictionary<string, object>
+                {
+                    ["max-postcopy-bandwidth"] = fault?.Kind == MigrationFault.PostcopyStreamCut ? parameters.MaxBandwidthBytes : 0L,
+                });
                 dst.Execute("migrate-incoming", new Dictionary<string, object> { ["uri"] = uri });
 
                 startedAt = DateTimeOffset.UtcNow;
                 src.Execute("migrate", new Dictionary<string, object> { ["uri"] = uri });
                 var cancelledAt = (double?)null;
                 var next = Stopwatch.StartNew();
-                while (true)
+                try
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    var t = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
-                    var reply = src.Execute("query-migrate");
-                    var sample = MigrationSample.From(reply, t);
-                    samples.Add(sample);
-                    if (sample.Status is "active" or "postcopy-active") lastActive = reply;
+                    while (true)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        var t = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
+                        var reply = src.Execute("query-migrate");
+                        var sample = MigrationSample.From(reply, t);
+                        samples.Add(sample);
+                        if (sample.Status is "active" or "postcopy-active") lastActive = reply;
 
-                    if (sample.Status == "completed") { outcome = MigrationOutcome.Completed; final = reply; break; }
-                    if (sample.Status == "failed")
-                    {
-                        outcome = MigrationOutcome.Failed;
-                        reason = reply.TryGetProperty("error-desc", out var e) ? e.GetString() : "QEMU reported status 'failed'";
-                        final = reply;
-                        break;
-                    }
-                    if (sample.Status == "cancelled")
-                    {
-                        outcome = cancelledAt is null ? MigrationOutcome.Failed : MigrationOutcome.DidNotConverge;
-                        reason = cancelledAt is null ? "the migration was cancelled by someone else"
-                            : string.Create(CultureInfo.InvariantCulture, $"not complete after the {settings.Deadline.TotalSeconds:0.#} s deadline; migrate_cancel");
-                        final = reply;
-                        break;
-                    }
+                        if (sample.Status == "completed") { outcome = MigrationOutcome.Completed; final = reply; break; }
+                        if (sample.Status == "failed")
+                        {
+                            outcome = MigrationOutcome.Failed;
+                            reason = reply.TryGetProperty("error-desc", out var e) ? e.GetString() : "QEMU reported status 'failed'";
+                            final = reply;
+                            break;
+                        }
+                        if (sample.Status == "cancelled")
+                        {
+                            (outcome, reason) = Cancelled(cancelledAt, faultAt, sentAtFault, samples.LastOrDefault(x => x.Transferred is not null) ?? sample, settings, fault);
+                            final = reply;
+                            break;
+                        }
 
-                    if (settings.Postcopy && postcopyAt is null && sample.Status == "active" && sample.DirtySyncCount >= 2)
-                    {
-                        // After the first full pass (dirty-sync 1 is the initial bitmap): from here the destination pulls what is missing.
-                        src.Execute("migrate-start-postcopy");
-                        postcopyAt = t;
-                    }
-                    if (fault is not null && faultAt is null && t >= fault.KillDestinationAfter.TotalSeconds && sample.Status is "active" or "setup")
-                    {
-                        faultAt = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
-                        KillDestination(destination);
-                    }
-                    if (cancelledAt is null && t >= settings.Deadline.TotalSeconds && sample.Status is "setup" or "active")
-                    {
-                        src.Execute("migrate_cancel");
-                        cancelledAt = t;
-                    }
-                    if (cancelledAt is { } c && t - c > CancelBound.TotalSeconds)
-                        throw new LabException(LabCodes.Qmp, $"The migration of '{source}' did not stop within {CancelBound.TotalSeconds:0} s of migrate_cancel (status '{sample.Status}').",
-                            "the QEMU processes are stopped by the lab's teardown; report this with the build log.");
-                    if (t > settings.Deadline.TotalSeconds + PostcopyBound.TotalSeconds)
-                        throw new LabException(LabCodes.Qmp, $"The migration of '{source}' is still '{sample.Status}' {t:0} s after it started.",
-                            "a postcopy migration cannot be cancelled; the lab's teardown stops both QEMUs.");
+                        var due = fault is not null && faultAt is null && t >= fault.After.TotalSeconds;
+                        var precopy = sample.Status is "setup" or "active";
+                        if (settings.Postcopy && postcopyAt is null && sample.Status == "active"
+                            && (fault?.Kind == MigrationFault.PostcopyStreamCut ? t >= fault.After.TotalSeconds : sample.DirtySyncCount >= 2))
+                        {
+                            // After the first full pass (dirty-sync 1 is the initial bitmap): from here the destination pulls what is missing.
+                            // A postcopy-stream-cut scenario switches at its fault time instead, with most of RAM still to send.
+                            src.Execute("migrate-start-postcopy");
+                            postcopyAt = t;
+                        }
+                        if (due && precopy && fault!.Kind == MigrationFault.KillDestination)
+                        {
+                            faultAt = Elapsed(startedAt);
+                            Kill(destination);
+                        }
+                        else if (due && precopy && fault!.Kind == MigrationFault.KillSource)
+                        {
+                            faultAt = Elapsed(startedAt);
+                            Kill(source);
+                            src.WaitForClose(TimeSpan.FromSeconds(10));
+                            sourceGone = true;
+                            outcome = MigrationOutcome.Failed;
+                            reason = string.Create(CultureInfo.InvariantCulture, $"the source QEMU was killed (SIGKILL) {faultAt:0.00} s after the migrate command, with the guest's state only partly sent");
+                            final = reply;
+                            break;
+                        }
+                        else if (due && sample.Status == "active" && fault!.Kind == MigrationFault.StreamCut)
+                        {
+                            LoopbackLink.Down(lab);
+                            linkDown = true;
+                            faultAt = Elapsed(startedAt);
+                            sentAtFault = sample.Transferred;
+                        }
+                        else if (due && precopy && fault!.Kind == MigrationFault.MigrateCancel)
+                        {
+                            src.Execute("migrate_cancel");
+                            faultAt = cancelledAt = Elapsed(startedAt);
+                        }
+                        else if (fault?.Kind == MigrationFault.PostcopyStreamCut && postcopyAt is not null)
+                        {
+                            if (faultAt is null && sample.Status == "postcopy-active" && dst.Events.Any(ev => ev.Name == "RESUME"))
+                            {
+                                // The guest runs on the destination and part of its RAM is still on the source: the worst moment to lose the link.
+                                LoopbackLink.Down(lab);
+                                linkDown = true;
+                                faultAt = Elapsed(startedAt);
+                                sentAtFault = sample.Transferred;
+                            }
+                            else if (faultAt is { } cut && pausedAt is null && t - cut >= StallWindow.TotalSeconds)
+                            {
+                                // Neither QEMU notices a silent link for as long as TCP retransmits (many minutes);
+                                // migrate-pause is QEMU's way to give up on the channel, on each side.
+                                src.ExecuteOutOfBand("migrate-pause");
+                                dst.ExecuteOutOfBand("migrate-pause");
+                                pausedAt = Elapsed(startedAt);
+                            }
+                            else if (pausedAt is { } paused && recoveredAt is null)
+                            {
+                                if (sample.Status == "postcopy-paused" && dst.Events.Any(ev => ev.Name == "MIGRATION" && Detail(ev) == "postcopy-paused"))
+                                {
+                                    LoopbackLink.Up(lab);
+                                    linkDown = false;
+                                    var channel = RecoveryUri(uri);
+                                    src.Execute("migrate-set-parameters", new Dictionary<string, object> { ["max-postcopy-bandwidth"] = 0L });
+                                    dst.ExecuteOutOfBand("migrate-recover", new Dictionary<string, object> { ["uri"] = channel });
+                                    src.Execute("migrate", new Dictionary<string, object> { ["uri"] = channel, ["resume"] = true });
+                                    recoveredAt = Elapsed(startedAt);
+                                }
+                                else if (t - paused > PauseBound.TotalSeconds)
+                                {
+                                    throw new LabException(LabCodes.MigrationFault,
+                                        $"The postcopy migration of '{source}' did not reach 'postcopy-paused' on both sides within {PauseBound.TotalSeconds:0} s of migrate-pause (source '{sample.Status}', destination {MigrationResult.Sequence(dst.Events.Where(ev => ev.Name == "MIGRATION").Select(Detail))}).",
+                                        "the lab's teardown stops both QEMUs; read the scenario's raw/ and build again.");
+                                }
+                            }
+                        }
+                        if (cancelledAt is null && t >= settings.Deadline.TotalSeconds && sample.Status is "setup" or "active")
+                        {
+                            src.Execute("migrate_cancel");
+                            cancelledAt = t;
+                        }
+                        if (cancelledAt is { } c && t - c > CancelBound.TotalSeconds)
+                            throw new LabException(LabCodes.Qmp, $"The migration of '{source}' did not stop within {CancelBound.TotalSeconds:0} s of migrate_cancel (status '{sample.Status}').",
+                                "the QEMU processes are stopped by the lab's teardown; report this with the build log.");
+                        if (t > settings.Deadline.TotalSeconds + PostcopyBound.TotalSeconds)
+                            throw new LabException(LabCodes.Qmp, $"The migration of '{source}' is still '{sample.Status}' {t:0} s after it started.",
+                                "a postcopy migration cannot be cancelled; the lab's teardown stops both QEMUs.");
 
-                    var wait = settings.SampleInterval * samples.Count - next.Elapsed;
-                    if (wait > TimeSpan.Zero) cancel.WaitHandle.WaitOne(wait);
+                        var wait = settings.SampleInterval * samples.Count - next.Elapsed;
+                        if (wait > TimeSpan.Zero) cancel.WaitHandle.WaitOne(wait);
+                    }
+                }
+                finally
+                {
+                    if (linkDown) LoopbackLink.Up(lab);
                 }
 
                 if (outcome == MigrationOutcome.Completed)
@@ -141,6 +226,13 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                     if (!dst.Events.Any(e => e.Name == "RESUME") && dst.QueryStatus() != "running")
                         dst.WaitForEvent("RESUME", TimeSpan.FromSeconds(15));
                     src.Quit(TimeSpan.FromSeconds(10));
+                }
+                else if (sourceGone)
+                {
+                    // QEMU ends itself when an incoming pre-copy stream breaks off; say so if it did.
+                    reason += dst.WaitForClose(DestinationExitBound)
+                        ? "; the destination QEMU exited on its own (incoming migration failed)"
+                        : $"; the destination QEMU was left '{dst.QueryStatus()}' and is stopped";
                 }
                 else if (src.QueryStatus() is var status && status != "running")
                 {
@@ -160,15 +252,44 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         else
         {
             launcher.Stop(destination);
+            if (sourceGone) launcher.Stop(source); // its pidfile and socket; the process is gone
             GuestIdentity.SetCurrent(lab, source);
         }
+        var guestLost = !launcher.IsRunning(outcome == MigrationOutcome.Completed ? destination : source);
 
         var ram = final.TryGetProperty("ram", out var r) ? r : default;
         return new MigrationResult(source, destination, outcome, reason, parameters, startedAt, ended,
             MigrationSample.Double(final, "total-time"), MigrationSample.Double(final, "downtime"), MigrationSample.Double(final, "setup-time"),
             MigrationSample.Long(ram, "transferred"), MigrationSample.Long(ram, "dirty-sync-count"), postcopyAt, faultAt, samples,
             Timeline(sourceEvents, "source", startedAt).Concat(Timeline(destinationEvents, "destination", startedAt)).OrderBy(e => e.T).ToList(),
-            final.GetRawText(), lastActive?.GetRawText() ?? "");
+            final.GetRawText(), lastActive?.GetRawText() ?? "", fault?.Kind, guestLost, pausedAt, recoveredAt);
+    }
+
+    private static double Elapsed(DateTimeOffset startedAt) => (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
+
+    /// <summary>How a migration that reached 'cancelled' is recorded: who cancelled it and why.</summary>
+    public static (string Outcome, string Reason) Cancelled(double? cancelledAt, double? faultAt, long? sentAtFault, MigrationSample last, MigrationSettings settings, MigrationFault? fault)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (cancelledAt is null) return (MigrationOutcome.Failed, "the migration was cancelled by someone else");
+        if (fault?.Kind == MigrationFault.MigrateCancel)
+            return (MigrationOutcome.Cancelled, string.Create(inv, $"migrate_cancel {cancelledAt:0.00} s after the migrate command (the scenario's fault)"));
+        if (fault?.Kind == MigrationFault.StreamCut && faultAt is { } cut)
+        {
+            var moved = sentAtFault is { } before && last.Transferred is { } after ? string.Create(inv, $"; {(after - before) / 1048576.0:0.0} MiB sent after the cut") : "";
+            return (MigrationOutcome.Cancelled, string.Create(inv,
+                $"the stream was cut {cut:0.00} s after the migrate command (the lab's loopback down) and QEMU did not notice{moved}; migrate_cancel at the {settings.Deadline.TotalSeconds:0.#} s deadline"));
+        }
+        return (MigrationOutcome.DidNotConverge, string.Create(inv, $"not complete after the {settings.Deadline.TotalSeconds:0.#} s deadline; migrate_cancel"));
+    }
+
+    /// <summary>The channel a paused postcopy migration resumes on: the same loopback, another port (the old listener is gone).</summary>
+    public static string RecoveryUri(string uri)
+    {
+        var m = LoopbackUri().Match(uri);
+        if (!m.Success) throw new LabException(LabCodes.ConfigBadValue, $"'{uri}' is not a migration address VirtLab uses.", "give tcp:127.0.0.1:<port>.");
+        var port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{(port + 1000 <= 65535 ? port + 1000 : port - 1000)}");
     }
 
     private static void Configure(QmpClient qmp, MigrationSettings settings, JsonElement defaults, bool destination)
@@ -178,14 +299,13 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         if (parameters.Count > 0) qmp.Execute("migrate-set-parameters", parameters);
     }
 
-    private void KillDestination(string destination)
+    private void Kill(string guest)
     {
-        if (launcher.Pid(destination) is not { } pid) return;
+        if (!launcher.IsRunning(guest) || launcher.Pid(guest) is not { } pid) return;
         try
         {
             using var process = Process.GetProcessById(pid);
             process.Kill(); // SIGKILL: no goodbye on the migration stream, as when a host dies
-
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
     }
@@ -194,7 +314,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         events.Where(e => e.Name is "MIGRATION" or "MIGRATION_PASS" or "STOP" or "RESUME" or "SHUTDOWN")
             .Select(e => new MigrationEvent((e.Timestamp - startedAt).TotalSeconds, side, e.Name, Detail(e)));
 
-    private static string Detail(QmpEvent e) =>
+    public static string Detail(QmpEvent e) =>
         e.Data.ValueKind != JsonValueKind.Object ? ""
         : e.Data.TryGetProperty("status", out var s) ? s.GetString() ?? ""
         : e.Data.TryGetProperty("pass", out var p) ? p.GetRawText() : "";

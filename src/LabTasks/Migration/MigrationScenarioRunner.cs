@@ -41,7 +41,7 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
                     return runs;
                 }
                 // A corrupted guest is not migrated again: its next migrations would measure the corruption.
-                if (run.Integrity.Label == "failed")
+                if (run.Integrity.Failed)
                 {
                     Log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; the scenario's remaining migrations are not measured.");
                     return runs;
@@ -105,13 +105,14 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             var result = new MigrationRunner(lab, _launcher).Run(source.Name, destination, plan.Settings, cancel, plan.Fault);
             var fdbAfter = BridgeFdb.Show(Netns);
             Log(string.Create(CultureInfo.InvariantCulture,
-                $"{plan.Scenario}: migration {index} {result.Outcome} after {result.EndedAfterSeconds:0.00} s{(result.DowntimeMs is { } d ? $", downtime {d:0} ms" : "")}{(result.FailureReason is { } r ? $" ({r})" : "")}"));
+                $"{plan.Scenario}: migration {index} {result.Outcome}{(result.Fault is { } f ? $" ({f}: guest {result.GuestOutcome})" : "")} after {result.EndedAfterSeconds:0.00} s{(result.DowntimeMs is { } d ? $", downtime {d:0} ms" : "")}{(result.FailureReason is { } r ? $" ({r})" : "")}"));
             cancel.WaitHandle.WaitOne(plan.Tail);
             cancel.ThrowIfCancellationRequested();
 
             // The orchestrator's SSH session was opened before the migration: does it still work?
+            // (Not asked of a guest the fault took with it: no QEMU runs it, nothing would answer.)
             var current = SpecFor(source, result.CurrentGuest, null);
-            var sshKept = Answers(ssh);
+            var sshKept = !result.GuestLost && Answers(ssh);
             GuestSsh? live = ssh;
             if (!sshKept)
             {
@@ -121,20 +122,24 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
                 if (live is not null) ssh = live;
             }
             var during = live is null
-                ? load.Abandon($"the guest did not answer SSH after the migration, so {workload} could not be stopped or read")
+                ? load.Abandon(result.GuestLost ? $"the guest was lost with its source QEMU ({result.Fault}), so {workload} could not be stopped or read"
+                    : $"the guest did not answer SSH after the migration, so {workload} could not be stopped or read")
                 : load.Stop(new WorkloadContext(Netns, source.Address, live), cancel);
             var pings = ping.Stop(result.StartedAt);
             var frames = capture.Stop(result.StartedAt);
             network.DeleteTap(result.Completed ? sourceTap : destinationTap);
 
             var integrityProblems = during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
-            var integrity = GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems,
-                SerialLog(current.SerialLog), cancel);
+            var integrity = result.GuestLost
+                ? IntegrityReport.Lost($"no QEMU runs the guest after '{result.Fault}': {result.FailureReason}")
+                : GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems, SerialLog(current.SerialLog), cancel);
             var run = new MigrationRun(plan.Scenario, index, workload, mac, sourceTap, destinationTap, baseline, during, result, pings, frames,
                 BridgeFdb.PortOf(fdbBefore, mac), BridgeFdb.PortOf(fdbAfter, mac), sshKept, integrity,
                 baseline is null || during.Points.Count == 0 ? null
                     : Disruption.Compute(baseline.Points.Select(p => p.Value).ToList(), Timeline(during, result), during.IntervalSeconds, result.EndedAfterSeconds));
             WriteRawFiles(plan.Scenario, prefix, run, fdbBefore, fdbAfter, ping.RawOutput);
+            // The orchestrator's own footprint after each migration: a soak of many migrations shows a leak as a trend.
+            Log($"{plan.Scenario}: after migration {index}: {ProcessFootprint.Current().Describe()}");
             return run;
         }
         finally
@@ -195,6 +200,13 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             destination = r.Destination,
             outcome = r.Outcome,
             reason = r.FailureReason,
+            fault = r.Fault,
+            guest_outcome = r.GuestOutcome,
+            source_statuses = r.SourceStatuses,
+            destination_statuses = r.DestinationStatuses,
+            fault_injected_at = r.FaultInjectedAt,
+            paused_at = r.PausedAt,
+            recovered_at = r.RecoveredAt,
             started_at = r.StartedAt,
             parameters = r.Parameters,
             total_time_ms = r.TotalTimeMs,

@@ -50,7 +50,8 @@ public sealed class QmpClient : IDisposable
     /// Connects to <paramref name="socketPath"/>, retrying until <paramref name="timeout"/> while QEMU
     /// creates the socket, then reads the greeting and leaves capabilities negotiation mode.
     /// </summary>
-    public static QmpClient Connect(string socketPath, TimeSpan timeout)
+    /// <param name="outOfBand">Also enable QMP's "oob" capability, for <see cref="ExecuteOutOfBand"/>.</param>
+    public static QmpClient Connect(string socketPath, TimeSpan timeout, bool outOfBand = false)
     {
         var deadline = DateTime.UtcNow + timeout;
         var socket = ConnectSocket(socketPath, deadline);
@@ -59,7 +60,9 @@ public sealed class QmpClient : IDisposable
         {
             var handshakeDeadline = Later(deadline, DateTime.UtcNow + MinHandshakeTime);
             client.WaitForGreeting(handshakeDeadline);
-            client.Execute("qmp_capabilities", timeout: Remaining(handshakeDeadline));
+            if (outOfBand && !client.OffersOutOfBand)
+                throw new LabException(LabCodes.Qmp, $"The QMP monitor on {socketPath} does not offer out-of-band commands.", "start QEMU with -qmp on a socket chardev (VirtLab does).");
+            client.Execute("qmp_capabilities", outOfBand ? new Dictionary<string, object> { ["enable"] = new[] { "oob" } } : null, Remaining(handshakeDeadline));
             return client;
         }
         catch
@@ -78,6 +81,24 @@ public sealed class QmpClient : IDisposable
                 $"{command}: {StringOr(error, "class", "UnknownError")}: {StringOr(error, "desc", error.GetRawText())}");
         return reply.GetProperty("return");
     }
+
+    /// <summary>
+    /// Runs a command out of band ("exec-oob"): QEMU's monitor thread answers it even while the main
+    /// loop is blocked — on a postcopy destination, on a guest page that has not arrived. Only
+    /// commands QEMU marks allow-oob qualify (migrate-pause, migrate-recover); needs Connect(outOfBand: true).
+    /// </summary>
+    public JsonElement ExecuteOutOfBand(string command, object? arguments = null, TimeSpan? timeout = null)
+    {
+        var reply = Send(command, arguments, timeout ?? DefaultCommandTimeout, tolerateClose: false, outOfBand: true)!.Value;
+        if (reply.TryGetProperty("error", out var error))
+            throw new LabException(LabCodes.Qmp,
+                $"{command} (out of band): {StringOr(error, "class", "UnknownError")}: {StringOr(error, "desc", error.GetRawText())}");
+        return reply.GetProperty("return");
+    }
+
+    private bool OffersOutOfBand =>
+        Greeting.TryGetProperty("capabilities", out var caps) && caps.ValueKind == JsonValueKind.Array
+        && caps.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && c.GetString() == "oob");
 
     public string QueryStatus() => Execute("query-status").GetProperty("status").GetString()!;
 
@@ -144,7 +165,7 @@ public sealed class QmpClient : IDisposable
         MarkClosed("disposed");
     }
 
-    private JsonElement? Send(string command, object? arguments, TimeSpan timeout, bool tolerateClose)
+    private JsonElement? Send(string command, object? arguments, TimeSpan timeout, bool tolerateClose, bool outOfBand = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(command);
         var deadline = DateTime.UtcNow + timeout;
@@ -165,7 +186,7 @@ public sealed class QmpClient : IDisposable
             }
             try
             {
-                _socket.Send(Serialize(command, arguments, id));
+                _socket.Send(Serialize(command, arguments, id, outOfBand));
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -197,13 +218,13 @@ public sealed class QmpClient : IDisposable
         }
     }
 
-    private static byte[] Serialize(string command, object? arguments, long id)
+    private static byte[] Serialize(string command, object? arguments, long id, bool outOfBand)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("execute", command);
+            w.WriteString(outOfBand ? "exec-oob" : "execute", command);
             if (arguments is not null)
             {
                 w.WritePropertyName("arguments");

@@ -23,4 +23,5 @@ public sealed record MigrationRow(
     double? FaultInjectedAt,
     string Integrity,
     string RemainingSparkline,
-    string ThrottleSparkline);
+    string ThrottleSparkline,
+    string? Fault = null);

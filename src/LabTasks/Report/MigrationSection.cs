@@ -9,8 +9,12 @@ public sealed record MigrationSection(
     IReadOnlyList<UnavailableRow> Unavailable,
     string? SummaryTables = null,
     IReadOnlyList<MigrationTimeline>? Timelines = null,
+    IReadOnlyList<FaultRow>? Faults = null,
     IReadOnlyList<ScenarioDistribution>? Distributions = null)
 {
+    /// <summary>The migrations with an injected fault (questions G and H cite them).</summary>
+    public IReadOnlyList<FaultRow> FaultRows => Faults ?? [];
+
     /// <summary>Each scenario and workload over its repeated migrations.</summary>
     public IReadOnlyList<ScenarioDistribution> DistributionRows => Distributions ?? [];
 

@@ -10,8 +10,11 @@ namespace VirtLab.Report;
 /// </summary>
 public sealed record MigrationSummary(string Experiment, string Profile, DateTime Generated,
     IReadOnlyList<MigrationRow> Migrations, IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<WorkloadRow> Workloads,
-    IReadOnlyList<string> IntegrityFailures, IReadOnlyDictionary<string, string> Environment, string PingIntervalMs)
+    IReadOnlyList<string> IntegrityFailures, IReadOnlyDictionary<string, string> Environment, string PingIntervalMs,
+    IReadOnlyList<FaultRow>? Faults = null)
 {
+    public IReadOnlyList<FaultRow> FaultRows => Faults ?? [];
+
     public bool HasDirtyMemory => Workloads.Any(w => w.Workload == "dirty-memory");
 
     /// <summary>Migration records carry labels.scenario and labels.kind (see MigrationRecords).</summary>
@@ -35,7 +38,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
                 Fig("migration_elapsed"), Fig("migration_total_time"), Fig("migration_downtime"), Fig("migration_setup_time"), Fig("network_downtime"),
                 Fig("ping_max_gap"), Fig("ping_lost"), Fig("ping_sent"), Fig("migration_ram_transferred"), Fig("migration_dirty_sync_count"),
                 Fig("migration_cpu_throttle_max"), Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), first.Label("integrity") ?? "",
-                Sparkline(MigrationTimeline.Series(list, "migration", "ram_remaining")), Sparkline(MigrationTimeline.Series(list, "migration", "cpu_throttle"), 100)));
+                Sparkline(MigrationTimeline.Series(list, "migration", "ram_remaining")), Sparkline(MigrationTimeline.Series(list, "migration", "cpu_throttle"), 100), first.Label("fault")));
             var fdb = list.FirstOrDefault(r => r.Metric == "fdb_moved");
             evidence.Add(new EvidenceRow(run.Key.Scenario, run.Key.Index, workload, outcome, Flag("fdb_moved"),
                 fdb?.Label("fdb_before") ?? "", fdb?.Label("fdb_after") ?? "", Fig("announce_rarp_frames"),
@@ -53,7 +56,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
                 list.FirstOrDefault(r => r.Metric == "workload_latency_max" && r.Label("phase") == "migration")?.Value, Sparkline(series),
                 series.Count > 0 ? T(series[0].T) : "", series.Count > 0 ? T(series[^1].T) : ""));
         }
-        var failures = migrations.Where(m => m.Integrity != "verified")
+        var failures = migrations.Where(m => m.Integrity is not ("verified" or "guest-lost"))
             .Select(m => $"{m.Scenario} migration {m.Index} ({m.Workload}): integrity {m.Integrity}").ToList();
         var environment = new SortedDictionary<string, string>();
         foreach (var key in new[] { "host_fingerprint", "qemu_version", "accel", "nic", "guest_kernel", "guest_kernel_args", "guest_memory_mib", "guest_vcpus" })
@@ -62,7 +65,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
             if (value is not null) environment[key] = value;
         }
         var pingInterval = records.Select(r => r.Label("ping_interval_ms")).FirstOrDefault(v => v is not null) ?? "?";
-        return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval);
+        return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval, FaultMatrix.From(records));
     }
 
     private static readonly char[] Blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

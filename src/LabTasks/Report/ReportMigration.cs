@@ -34,6 +34,7 @@ public static partial class ReportMigration
                 .Distinct().ToList(),
             SummaryTables: SummaryTables(measured.Path),
             Timelines: MigrationTimeline.From(measured.Records),
+            Faults: FaultMatrix.From(measured.Records),
             Distributions: ScenarioDistributions.From(measured.Records));
     }
 

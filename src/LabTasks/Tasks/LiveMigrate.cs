@@ -72,10 +72,12 @@ public sealed class LiveMigrate : GuestTaskBase
 
         var labels = BaseLabels();
         var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
-        var failed = runs.Where(r => !r.Integrity.Passed).ToList();
+        var failed = runs.Where(r => r.Integrity.Failed).ToList();
+        foreach (var run in runs.Where(r => r.Integrity.GuestLost))
+            Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}; the guest was lost, as the fault '{run.Migration.Fault}' makes it ({run.Migration.FailureReason}).");
         foreach (var run in runs.Where(r => r.Integrity.Passed))
             Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
-                $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
+                $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}{(run.Migration.Fault is { } f ? $" ({f}, guest {run.Migration.GuestOutcome})" : "")}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
         if (failed.Count == 0)
         {
             RecordFile.Write(resultFile, records);
@@ -110,12 +112,7 @@ public sealed class LiveMigrate : GuestTaskBase
         foreach (var w in workloads)
             if (!WorkloadOptions.Names.Contains(w))
                 throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': '{w}' is not a workload.", $"use any of {string.Join(", ", WorkloadOptions.Names)} in Workloads.");
-        MigrationFault? fault = Cell.GetMetadata("Fault") switch
-        {
-            "" => null,
-            "kill-destination" => new MigrationFault(TimeSpan.FromSeconds(double.TryParse(Cell.GetMetadata("FaultAfterSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var after) && after is > 0 and < 3600 ? after : 2)),
-            var other => throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': fault '{other}' is not one VirtLab injects.", "use Fault=\"kill-destination\" (with FaultAfterSeconds) or leave it empty."),
-        };
+        var fault = MigrationFault.Parse(scenario, Cell.GetMetadata("Fault"), Cell.GetMetadata("FaultAfterSeconds"), settings);
         return new ScenarioPlan(scenario, workloads, settings, fault, TimeSpan.FromSeconds(BaselineSeconds), TimeSpan.FromSeconds(LeadSeconds),
             TimeSpan.FromSeconds(TailSeconds), TimeSpan.FromMilliseconds(PingIntervalMilliseconds));
     }

@@ -30,6 +30,7 @@ public static class LabCodes
     public const string KvmUnavailable = "LAB0042";
     public const string Qmp = "LAB0043";
     public const string IntegrityFailed = "LAB0044";
+    public const string MigrationFault = "LAB0045";
     public const string Benchmark = "LAB0050";
     public const string BenchmarkOutput = "LAB0051";
     /// <summary>-p:ImportLogs: an entry of the folder is not a regular file inside it, or is larger than a log can be.</summary>

@@ -33,8 +33,11 @@ public static class ProcessRunner
                 $"install it: {ToolRegistry.InstallHint(fileName)}");
         }
 
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Process.Dispose does not close redirected streams once they were read: only the GC would (seen as a saw-tooth of pipes in bench/soak.sh).
+        using var outStream = process.StandardOutput;
+        using var errStream = process.StandardError;
+        var stdout = outStream.ReadToEndAsync(CancellationToken.None);
+        var stderr = errStream.ReadToEndAsync(CancellationToken.None);
         if (standardInput is not null)
         {
             process.StandardInput.Write(standardInput);
