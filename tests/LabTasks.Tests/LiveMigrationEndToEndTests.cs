@@ -26,7 +26,7 @@ public sealed class LiveMigrationEndToEndTests
         // here; tests/fixtures/migration/guest-console-panic-after-migration.txt). That guest's records are
         // kept, labelled, instead of failing the build, so this test does not fail on QEMU's defect; the
         // strict path (LAB0044) is MigrationRunnerTests' business.
-        using (var build = copy.StartBuild(Project, "-p:Profile=quick", "-p:AllowIntegrityFailure=true"))
+        using (var build = copy.StartBuild(Project, "-p:Profile=quick"))
         {
             pid = build.Pid;
             first = build.WaitForExit(TimeSpan.FromMinutes(10));
@@ -104,7 +104,7 @@ public sealed class LiveMigrationEndToEndTests
         Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-announce.pcap")));
         Assert.True(File.Exists(Path.Combine(results, "raw", "homework", "m1-iperf-migration.json")));
 
-        var second = copy.Build(TimeSpan.FromMinutes(3), Project, "-p:Profile=quick", "-p:AllowIntegrityFailure=true");
+        var second = copy.Build(TimeSpan.FromMinutes(3), Project, "-p:Profile=quick");
         Assert.True(second.Succeeded, second.StandardOutput);
         Assert.DoesNotContain("answered SSH", second.StandardOutput);
         Assert.DoesNotContain("migration 1", second.StandardOutput);

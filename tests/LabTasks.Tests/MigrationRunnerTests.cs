@@ -71,7 +71,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
     /// log lives in guest RAM, so it reaches the destination only by being migrated, and the
     /// check must find it there. This proves the check reads the migrated guest (not the host or
     /// a stale copy), that a failure is LAB0044 naming the finding, that the invalid records are
-    /// kept aside and never become the cell's result — and that with AllowIntegrityFailure they
+    /// kept aside and never become the cell's result with RequireIntegrity — and that without it they
     /// are kept, labelled integrity = failed, with a warning.
     /// </summary>
     [Fact]
@@ -137,7 +137,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
             LeadSeconds = 1,
             TailSeconds = 1,
             DeadlineSeconds = 30,
-            AllowIntegrityFailure = allow,
+            RequireIntegrity = !allow,
         };
         return (task, engine);
     }
