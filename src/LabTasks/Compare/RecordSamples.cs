@@ -16,7 +16,8 @@ public static class RecordSamples
     {
         "repeat", "migration", "raw", "integrity", "outcome", "status", "reason", "detail", "fdb_before", "fdb_after",
         "host_fingerprint", "qemu_version", "qemu_build", "tool_version", "guest_kernel", "profile", "window_actual_bytes",
-        "noisy", "noise", "host_busy_pct", "host_steal_pct", "warmup", "interrupted", "runs", "stop_reason", "source", "file",
+        "noisy", "noise", "host_busy_pct", "host_steal_pct", "warmup", "interrupted", "suspended", "runs", "stop_reason", "source", "file",
+        "guest_outcome", "source_statuses", "destination_statuses", "migrations",
     };
 
     private static readonly HashSet<string> PerSampleOnly = new(StringComparer.Ordinal) { "t", "interval_start", "interval_end", "event" };
