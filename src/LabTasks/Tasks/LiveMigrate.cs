@@ -93,7 +93,7 @@ public sealed class LiveMigrate : GuestTaskBase
         var rate = Stats.Proportion.Of(failed.Count, checkedRuns);
         var interval = rate.Interval!.Value;
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"Scenario '{scenario}': {failed.Count} of {checkedRuns} migrations left a guest that FAILED ITS INTEGRITY CHECK (95 % CI {interval.Lower * 100:0}–{interval.Upper * 100:0} %): ")
+            $"Scenario '{scenario}': GUEST INTEGRITY CHECK FAILED after {failed.Count} of {checkedRuns} migrations (95 % CI of the rate {interval.Lower * 100:0}–{interval.Upper * 100:0} %): ")
             + string.Join(" | ", failed.Select(r => $"migration {r.Index} ({r.Workload}, {r.Migration.Source} → {r.Migration.Destination}): {string.Join("; ", r.Integrity.Findings.Take(3))}"));
         if (!RequireIntegrity)
         {
