@@ -114,6 +114,7 @@ public sealed class LiveMigrate : GuestTaskBase
             {
                 ["kind"] = "scenario", ["scenario"] = scenario, ["workload"] = g.Key,
                 ["migrations"] = g.Count().ToString(CultureInfo.InvariantCulture),
+                ["integrity"] = g.Any(r => r.Integrity.Failed) ? "failed" : "verified",
             }, DateTimeOffset.UtcNow));
 
     private ScenarioPlan Plan(string scenario)
