@@ -10,7 +10,7 @@ public sealed class VirtioVsE1000EndToEndTests
     private const string Project = "experiments/virtio-vs-e1000.proj";
 
     [Fact]
-    public void Quick_build_measures_every_nic_both_ways_plus_loopback_and_keeps_the_root_namespace_untouched()
+    public void Quick_build_measures_every_nic_both_ways_plus_loopback_keeps_the_root_namespace_untouched_and_works_with_iperf2()
     {
         using var copy = new RepoCopy();
         var rootRoutesBefore = RootRoutes();
@@ -62,16 +62,13 @@ public sealed class VirtioVsE1000EndToEndTests
         Assert.True(second.Succeeded, second.StandardOutput);
         Assert.DoesNotContain("repeat 1/", second.StandardOutput);
         Assert.DoesNotContain("answered SSH", second.StandardOutput);
-    }
 
-    [Fact]
-    public void Quick_build_with_iperf2_measures_one_nic_both_ways_with_iperf2()
-    {
-        using var copy = new RepoCopy();
-        var build = copy.Build(TimeSpan.FromMinutes(10), Project, "-p:Profile=quick", "-p:IperfTool=iperf2", "-p:NicModels=virtio-net-pci");
-        Assert.True(build.Succeeded, build.StandardOutput);
-
-        var results = Path.Combine(copy.Root, "results", "virtio-vs-e1000-quick");
+        // The homework's iperf 2, one NIC model: both directions work (the guest's server is waited
+        // for), measured again with iperf 2 because the tool is in the iperf cells' stamps; the
+        // sockperf cells and the evidence are up to date and not measured again.
+        var iperf2 = copy.Build(TimeSpan.FromMinutes(10), Project, "-p:Profile=quick", "-p:IperfTool=iperf2", "-p:NicModels=virtio-net-pci");
+        Assert.True(iperf2.Succeeded, iperf2.StandardOutput);
+        Assert.DoesNotContain("sockperf virtio-net-pci guest-to-host repeat 1/", iperf2.StandardOutput);
         var throughput = RecordFile.Read(Path.Combine(results, "records.ndjson")).Where(r => r.Metric == "throughput").ToList();
         foreach (var direction in new[] { "guest-to-host", "host-to-guest" })
         {
