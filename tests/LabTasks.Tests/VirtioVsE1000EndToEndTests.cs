@@ -81,7 +81,7 @@ public sealed class VirtioVsE1000EndToEndTests
         }
         Assert.Equal(2, iperf2Throughput.Count(r => r.Label("nic") == "loopback" && r.Label("tool") == "iperf2"));
         Assert.Equal(6, iperf2Throughput.Count);
-        Assert.DoesNotContain(throughput, r => r.Label("nic") is "e1000" or "rtl8139");
+        Assert.DoesNotContain(iperf2Throughput, r => r.Label("nic") is "e1000" or "rtl8139");
     }
 
     private static string RootRoutes() =>
