@@ -40,9 +40,10 @@ public sealed class NoiseProbe
         var elapsed = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
         var after = CpuTimes.Read(_proc);
         var (busy, steal) = after.Since(_before);
-        var ours = Lineage();
+        var processes = Snapshot();
+        var ours = Lineage(processes);
         var intruders = new List<string>();
-        foreach (var (pid, now) in Snapshot())
+        foreach (var (pid, now) in processes)
         {
             if (ours.Contains(pid) || now.IsKernelThread || IsLab(pid)) continue;
             var cores = _processes.TryGetValue(pid, out var then) && then.Start == now.Start ? (now.Cpu - then.Cpu) / elapsed : now.Cpu / elapsed;
@@ -64,9 +65,9 @@ public sealed class NoiseProbe
     }
 
     /// <summary>This process, its ancestors and every descendant.</summary>
-    private HashSet<int> Lineage()
+    private static HashSet<int> Lineage(Dictionary<int, ProcessSample> processes)
     {
-        var parents = Snapshot().ToDictionary(p => p.Key, p => p.Value.Parent);
+        var parents = processes.ToDictionary(p => p.Key, p => p.Value.Parent);
         var ours = new HashSet<int> { Environment.ProcessId };
         for (var pid = Environment.ProcessId; parents.TryGetValue(pid, out var parent) && parent > 1; pid = parent) ours.Add(parent);
         bool added;

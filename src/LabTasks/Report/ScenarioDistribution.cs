@@ -1,4 +1,5 @@
 using VirtLab.Stats;
+using static VirtLab.Report.TemplateRenderer.Formatting;
 
 namespace VirtLab.Report;
 
@@ -19,8 +20,8 @@ public sealed record ScenarioDistribution(
     SampleDistribution? DuringOverBaseline)
 {
     /// <summary>"2 of 9 (95 % CI 3–60 %)"; "0 of 3 (95 % CI 0–71 %)".</summary>
-    public string IntegrityText => IntegrityFailures.Interval is { } ci
-        ? $"{IntegrityFailures.Events} of {IntegrityFailures.Trials} (95 % CI {ci.Lower * 100:0}–{ci.Upper * 100:0} %)"
+    public string IntegrityText => IntegrityFailures.IntervalText is { } ci
+        ? $"{IntegrityFailures.Events} of {IntegrityFailures.Trials} (95 % CI {ci})"
         : "no migration";
 
     public static string Describe(SampleDistribution? d, int decimals) =>
@@ -39,6 +40,4 @@ public sealed record ScenarioDistribution(
     public string NetworkDowntimeText => Describe(NetworkDowntime, 0);
     public string TotalTimeText => Describe(TotalTime, 0);
     public string DuringOverBaselineText => Describe(DuringOverBaseline, 2);
-
-    private static string Fmt(double value, int decimals) => value.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
 }

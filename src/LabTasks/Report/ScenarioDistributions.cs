@@ -13,11 +13,12 @@ public static class ScenarioDistributions
 {
     public static List<ScenarioDistribution> From(IEnumerable<Record> records)
     {
-        var migrations = records.Where(r => r.Label("kind") == "migration" && !r.IsUnavailable && string.IsNullOrEmpty(r.Label("fault"))).ToList();
-        return migrations
-            .GroupBy(r => (Scenario: r.Label("scenario") ?? "", Workload: r.Label("workload") ?? ""))
-            .Select(g => Build(g.Key.Scenario, g.Key.Workload, g.ToList(),
-                records.Where(r => r.Label("kind") == "workload" && r.Label("scenario") == g.Key.Scenario && r.Label("workload") == g.Key.Workload).ToList()))
+        var all = records.ToList();
+        static (string Scenario, string Workload) KeyOf(Record r) => (r.Label("scenario") ?? "", r.Label("workload") ?? "");
+        var workloads = all.Where(r => r.Label("kind") == "workload").ToLookup(KeyOf);
+        return all.Where(r => r.Label("kind") == "migration" && !r.IsUnavailable && string.IsNullOrEmpty(r.Label("fault")))
+            .GroupBy(KeyOf)
+            .Select(g => Build(g.Key.Scenario, g.Key.Workload, g.ToList(), workloads[g.Key].ToList()))
             .ToList();
     }
 

@@ -26,6 +26,11 @@ public sealed record Proportion(int Events, int Trials)
         }
     }
 
+    /// <summary>"3–60 %": the interval in whole percent, as the report and LAB0044 print it; null without trials.</summary>
+    public string? IntervalText => Interval is { } ci
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ci.Lower * 100:0}–{ci.Upper * 100:0} %")
+        : null;
+
     public static Proportion Of(int events, int trials)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(events);

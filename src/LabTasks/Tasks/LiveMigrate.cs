@@ -91,9 +91,7 @@ public sealed class LiveMigrate : GuestTaskBase
         // the scenario's other migrations stay valid — unless the build asks for every guest to be intact.
         var checkedRuns = runs.Count(r => !r.Integrity.GuestLost);
         var rate = Stats.Proportion.Of(failed.Count, checkedRuns);
-        var interval = rate.Interval!.Value;
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"Scenario '{scenario}': GUEST INTEGRITY CHECK FAILED after {failed.Count} of {checkedRuns} migrations (95 % CI of the rate {interval.Lower * 100:0}–{interval.Upper * 100:0} %): ")
+        var summary = $"Scenario '{scenario}': GUEST INTEGRITY CHECK FAILED after {failed.Count} of {checkedRuns} migrations (95 % CI of the rate {rate.IntervalText}): "
             + string.Join(" | ", failed.Select(r => $"migration {r.Index} ({r.Workload}, {r.Migration.Source} → {r.Migration.Destination}): {string.Join("; ", r.Integrity.Findings.Take(3))}"));
         if (!RequireIntegrity)
         {
