@@ -5,8 +5,10 @@
 #   2. an A/A comparison: the same experiments measured twice with the same configuration and
 #      compared with -p:CompareWith — every verdict other than "~" is a false one;
 #   3. what adaptive repeats cost: runs made beyond each cell's minimum, and why cells stopped.
-# Usage: bench/statistics.sh [profile] (default thorough: adaptive repeats, the homework's sizes;
-# about an hour here). Writes bench/results/statistics.md. Run as root, from any folder.
+# Usage: bench/statistics.sh [profile [-p:Property=value ...]] (default thorough: adaptive repeats,
+# the homework's sizes; one to two hours here). Properties after the profile go to every build, e.g.
+# -p:VirtLabRepeatsMax=8 to bound adaptive repeats lower. Writes bench/results/statistics.md.
+# Run as root, from any folder.
 # Nothing leaves the machine: guests live in the builds' network namespaces.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 profile=${1:-thorough}
+shift || true
+overrides=("$@")
 experiments=(kvm-vs-tcg virtio-vs-e1000)
 results=$root/bench/results
 work=$results/statistics.work
@@ -27,23 +31,23 @@ bench_start vlstats
 # Headline metrics: the figure each cell is judged by (and adaptive repeats converge on).
 headline='^(events_per_second|transfer_rate|throughput|tcp_rr_latency_p50) '
 
-echo "statistics bench: profile $profile, experiments ${experiments[*]}; logs in $work"
+echo "statistics bench: profile $profile ${overrides[*]}, experiments ${experiments[*]}; logs in $work"
 for e in "${experiments[@]}"; do
     out=$root/results/$e-$profile
     echo "  $e: run A"
-    seconds_a=$(timed "$work/$e-a.log" dotnet build "experiments/$e.proj" "-p:Profile=$profile" -p:Force=true)
+    seconds_a=$(timed "$work/$e-a.log" dotnet build "experiments/$e.proj" "-p:Profile=$profile" -p:Force=true "${overrides[@]}")
     mkdir -p "$work/a"
     rm -rf "$work/a/$e-$profile"
     cp -r "$out" "$work/a/$e-$profile"
     echo "  $e: run B, compared with A"
-    seconds_b=$(timed "$work/$e-b.log" dotnet build "experiments/$e.proj" "-p:Profile=$profile" -p:Force=true "-p:CompareWith=$work/a/$e-$profile")
+    seconds_b=$(timed "$work/$e-b.log" dotnet build "experiments/$e.proj" "-p:Profile=$profile" -p:Force=true "${overrides[@]}" "-p:CompareWith=$work/a/$e-$profile")
     cp "$out/compare.md" "$work/$e-compare.md"
     cp "$out/records.ndjson" "$work/$e-b.ndjson"
     echo "$e $seconds_a $seconds_b" >>"$work/times.txt"
 done
 
 {
-    echo "# Statistics bench — profile $profile ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
+    echo "# Statistics bench — profile $profile${overrides:+ ${overrides[*]}} ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
     echo
     echo "## 1. 95 % CI of the median, as a share of the median (run B)"
     echo
@@ -81,7 +85,7 @@ done
     echo
     echo "| experiment | cells | runs made | runs beyond the minimum | noisy runs | stopped: converged / max-runs / fixed |"
     echo "|---|---:|---:|---:|---:|---|"
-    min=$(dotnet msbuild "experiments/${experiments[0]}.proj" "-p:Profile=$profile" -getProperty:VirtLabRepeats)
+    min=$(dotnet msbuild "experiments/${experiments[0]}.proj" "-p:Profile=$profile" "${overrides[@]}" -getProperty:VirtLabRepeats)
     for e in "${experiments[@]}"; do
         python3 - "$work/$e-b.ndjson" "$e" "$min" <<'PY'
 import json, sys, collections
