@@ -33,7 +33,7 @@ headline='^(events_per_second|transfer_rate|throughput|tcp_rr_latency_p50) '
 
 echo "statistics bench: profile $profile ${overrides[*]}, experiments ${experiments[*]}; logs in $work"
 for e in "${experiments[@]}"; do
-    out=$root/results/$e-$profile
+    out=$root/results/$e; [ "$profile" = default ] || out=$out-$profile
     echo "  $e: run A"
     seconds_a=$(timed "$work/$e-a.log" dotnet build "experiments/$e.proj" "-p:Profile=$profile" -p:Force=true "${overrides[@]}")
     mkdir -p "$work/a"
