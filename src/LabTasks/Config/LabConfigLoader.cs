@@ -153,6 +153,9 @@ public static partial class LabConfigLoader
         Require(c.Guest.MemoryMiB is >= 64 and <= 65536, "guest.memoryMiB", $"{c.Guest.MemoryMiB} is out of range.", "use 64–65536 (512 is a good default).");
         Require(c.Guest.Vcpus is >= 1 and <= 64, "guest.vcpus", $"{c.Guest.Vcpus} is out of range.", "use 1–64.");
         Require(c.Guest.BootTimeoutSeconds is >= 5 and <= 3600, "guest.bootTimeoutSeconds", $"{c.Guest.BootTimeoutSeconds} is out of range.", "use 5–3600 seconds.");
+        Require(c.Guest.KernelArguments.Length <= 512 && c.Guest.KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).All(Qemu.QemuCommandLine.IsKernelArgument),
+            "guest.kernelArguments", $"'{c.Guest.KernelArguments}' is not a list of kernel arguments VirtLab passes on.",
+            "separate arguments by spaces, each name or name=value of letters, digits and . _ - , (e.g. pti=on); \"\" for none.");
         Require(c.Kvm.ProbeTimeoutSeconds is >= 2 and <= 600, "kvm.probeTimeoutSeconds", $"{c.Kvm.ProbeTimeoutSeconds} is out of range.", "use 2–600 seconds.");
         Require(c.Guest.Kernel.Source is "debian" or "host" or "path", "guest.kernel.source", $"'{c.Guest.Kernel.Source}' is not a kernel source.", "use debian, host or path.");
         Require(c.Guest.Kernel.Source != "debian" || PackageName().IsMatch(c.Guest.Kernel.Package), "guest.kernel.package",

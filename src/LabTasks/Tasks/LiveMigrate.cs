@@ -59,8 +59,8 @@ public sealed class LiveMigrate : GuestTaskBase
 
         var scenario = Cell.ItemSpec.Length > 0 && Cell.GetMetadata("Scenario") is { Length: > 0 } s ? s : Path.GetFileNameWithoutExtension(Cell.ItemSpec);
         var plan = Plan(scenario);
-        if (!KernelArguments.Split(' ').Contains("pti=on"))
-            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on; QEMU 7.2 under TCG corrupts busy guests migrated that way.",
+        if (!LabGuest.KernelArgumentList.Contains("pti=on"))
+            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on (lab.yaml guest.kernelArguments); QEMU 7.2 under TCG corrupts busy guests migrated that way.",
                 null);
 
         var lab = new LabState(Namespace);
@@ -153,7 +153,6 @@ public sealed class LiveMigrate : GuestTaskBase
             ["accel"] = "tcg",
             ["nic"] = NicModel,
             ["qemu_version"] = QemuVersion.Installed(),
-            ["guest_kernel_args"] = KernelArguments,
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
         LabGuest.AddLabels(labels);
