@@ -189,8 +189,8 @@ public static partial class LabConfigLoader
             Require(m.Repeats is >= 1 and <= 1000, $"{key}.migration.repeats", $"{m.Repeats} is out of range.", "use 1–1000 migrations per workload.");
             Require(m.DeadlineSeconds is >= 1 and <= 3600, $"{key}.migration.deadlineSeconds", $"{m.DeadlineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.SampleMilliseconds is >= 50 and <= 10_000, $"{key}.migration.sampleMilliseconds", $"{m.SampleMilliseconds} is out of range.", "use 50–10000 ms (250 follows a migration closely).");
-            Require(m.PingIntervalMilliseconds is >= 10 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 10–10000 ms.");
-            Require(m.IperfIntervalMilliseconds is >= 100 and <= 60_000, $"{key}.migration.iperfIntervalMilliseconds", $"{m.IperfIntervalMilliseconds} is out of range.", "use 100–60000 ms.");
+            Require(m.PingIntervalMilliseconds is >= 1 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 1–10000 ms (5 measures the network downtime to 5 ms).");
+            Require(m.IperfIntervalMilliseconds is >= 100 and <= 60_000, $"{key}.migration.iperfIntervalMilliseconds", $"{m.IperfIntervalMilliseconds} is out of range.", "use 100–60000 ms (iperf3 reports at most every 0.1 s).");
             Require(m.BaselineSeconds is >= 1 and <= 3600, $"{key}.migration.baselineSeconds", $"{m.BaselineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.LeadSeconds is >= 0 and <= 600, $"{key}.migration.leadSeconds", $"{m.LeadSeconds} is out of range.", "use 0–600 seconds.");
             Require(m.TailSeconds is >= 1 and <= 600, $"{key}.migration.tailSeconds", $"{m.TailSeconds} is out of range.", "use 1–600 seconds.");
