@@ -80,6 +80,9 @@ public sealed class LiveMigrate : GuestTaskBase
         foreach (var run in runs.Where(r => r.Integrity.Passed))
             Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                 $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}{(run.Migration.Fault is { } f ? $" ({f}, guest {run.Migration.GuestOutcome})" : "")}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
+        foreach (var run in runs)
+            if (MigrationTimeOrder.Warning(run) is { } disorder)
+                LogLabWarning(LabCodes.MigrationTimesOutOfOrder, disorder);
         records.AddRange(IntegrityRecords(runs, labels, scenario));
         if (failed.Count == 0)
         {
