@@ -159,6 +159,7 @@ public sealed class LiveMigrate : GuestTaskBase
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
         LabGuest.AddLabels(labels);
+        Host.HostMachine.Current.AddLabels(labels);
         return labels;
     }
 }
