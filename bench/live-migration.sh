@@ -2,7 +2,7 @@
 # Live-migration figures, all measured in this one run by the pipeline itself (the
 # live-migration targets and LiveMigrate, on a scenario list of this script's own):
 #   1. an idle guest, migrated back and forth 5 times: total time, QEMU downtime, the
-#      network-observed downtime (ping every 20 ms) and the RAM sent
+#      network-observed downtime (ping every 5 ms) and the RAM sent
 #   2. the dirty-memory load (lab.yaml's migration.dirtyMemory, stress-ng --vm … --verify) with
 #      QEMU's default settings (cancelled at a deadline when it does not converge) and with
 #      auto-converge
@@ -92,7 +92,7 @@ for s in dirty-default dirty-auto-converge; do
 done
 details=(
     "dirty-memory load: stress-ng --vm … --vm-keep --verify sized by lab.yaml's profiles.quick.migration.dirtyMemory; QEMU's defaults are cancelled (migrate_cancel) after $default_deadline s"
-    "network downtime: the silence between two ping replies that spans the guest's pause (ping every 20 ms from the lab namespace)"
+    "network downtime: the silence between two ping replies that spans the guest's pause (ping every 5 ms from the lab namespace)"
     "idle total times (ms): ${total[*]}; downtimes (ms): ${down[*]}; network (ms): ${net[*]}"
     "whole bench: $wall s of builds; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 )

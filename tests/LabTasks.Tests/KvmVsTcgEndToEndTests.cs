@@ -29,6 +29,9 @@ public sealed class KvmVsTcgEndToEndTests
             Assert.Contains(record.Label("accel"), new[] { "host", "kvm", "tcg" });
             Assert.NotNull(record.Label("workload"));
             Assert.NotNull(record.Label("host_fingerprint"));
+            Assert.NotNull(record.Label("host_virt"));
+            // Every guest boots with lab.yaml's guest.kernelArguments, as the live-migration guests do.
+            if (record.Label("accel") is "tcg" or "kvm" && !record.IsUnavailable) Assert.Equal("pti=on", record.Label("guest_kernel_args"));
         }
         // Host and TCG are measured on every machine: 2 repeats (quick profile) of each workload.
         foreach (var accel in new[] { "host", "tcg" })

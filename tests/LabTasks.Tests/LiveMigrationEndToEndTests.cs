@@ -97,6 +97,20 @@ public sealed class LiveMigrationEndToEndTests
         Assert.True(Figure("dirty-auto-converge", "1", "migration_cpu_throttle_max") >= 20);
         Assert.Contains(records, r => r.Label("series") == "migration" && r.Metric == "ram_remaining" && r.Label("t") is not null);
 
+        // Every completed migration: VirtLab's elapsed ≥ QEMU's total ≥ QEMU's downtime (QEMU rounds to whole ms); none needed LAB0046.
+        foreach (var total in records.Where(r => r.Metric == "migration_total_time" && r.Label("kind") == "migration"))
+        {
+            var (scenario, migration) = (total.Label("scenario")!, total.Label("migration")!);
+            Assert.True(Figure(scenario, migration, "migration_elapsed") * 1000 + 1 >= total.Value, $"{scenario} {migration}: elapsed {Figure(scenario, migration, "migration_elapsed")} s < total {total.Value} ms");
+            Assert.True(Figure(scenario, migration, "migration_downtime") <= total.Value, $"{scenario} {migration}: downtime > total");
+        }
+        Assert.DoesNotContain(records, r => r.Label("time_order") is not null);
+        Assert.DoesNotContain("LAB0046", first.StandardOutput);
+        // The outside view at 5 ms, and where it was measured.
+        Assert.All(records, r => Assert.Equal("5", r.Label("ping_interval_ms")));
+        Assert.All(records, r => Assert.NotNull(r.Label("host_virt")));
+        Assert.All(records, r => Assert.NotNull(r.Label("host_cores")));
+
         var summary = File.ReadAllText(Path.Combine(results, "summary.md"));
         Assert.Contains("| **postcopy-stream-cut** | postcopy-stream-cut #1 |", summary);
         Assert.Contains("| homework | 1 | iperf | QEMU defaults | **completed** |", summary);

@@ -120,7 +120,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
             ["PrivateKeyFile"] = lab.ImageFiles.ClientPrivateKey, ["HostKeyFile"] = lab.ImageFiles.HostPublicKeyFile,
             ["Address"] = spec.Address.ToString(), ["PrefixLength"] = spec.PrefixLength.ToString(), ["HostAddress"] = spec.Gateway.ToString(),
             ["MemoryMiB"] = spec.MemoryMiB.ToString(), ["Vcpus"] = spec.Vcpus.ToString(), ["BootTimeoutSeconds"] = "60",
-            ["RunDirectory"] = Path.GetDirectoryName(spec.SerialLog)!,
+            ["RunDirectory"] = Path.GetDirectoryName(spec.SerialLog)!, ["KernelArguments"] = "pti=on",
         })
             guestItem.SetMetadata(name, value);
         var task = new LiveMigrate
@@ -133,7 +133,6 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
             Experiment = "live-migration",
             HostFingerprint = "test",
             SerialLog = spec.SerialLog,
-            KernelArguments = "pti=on",
             LeadSeconds = 1,
             TailSeconds = 1,
             DeadlineSeconds = 30,

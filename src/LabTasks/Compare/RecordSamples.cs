@@ -17,7 +17,8 @@ public static class RecordSamples
         "repeat", "migration", "raw", "integrity", "outcome", "status", "reason", "detail", "fdb_before", "fdb_after",
         "host_fingerprint", "qemu_version", "qemu_build", "tool_version", "guest_kernel", "profile", "window_actual_bytes",
         "noisy", "noise", "host_busy_pct", "host_steal_pct", "warmup", "interrupted", "suspended", "runs", "stop_reason", "source", "file",
-        "guest_outcome", "source_statuses", "destination_statuses", "migrations",
+        "guest_outcome", "source_statuses", "destination_statuses", "migrations", "time_order",
+        "host_virt", "host_virt_evidence", "host_cores",
     };
 
     private static readonly HashSet<string> PerSampleOnly = new(StringComparer.Ordinal) { "t", "interval_start", "interval_end", "event" };

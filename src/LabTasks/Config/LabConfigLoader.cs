@@ -153,6 +153,9 @@ public static partial class LabConfigLoader
         Require(c.Guest.MemoryMiB is >= 64 and <= 65536, "guest.memoryMiB", $"{c.Guest.MemoryMiB} is out of range.", "use 64–65536 (512 is a good default).");
         Require(c.Guest.Vcpus is >= 1 and <= 64, "guest.vcpus", $"{c.Guest.Vcpus} is out of range.", "use 1–64.");
         Require(c.Guest.BootTimeoutSeconds is >= 5 and <= 3600, "guest.bootTimeoutSeconds", $"{c.Guest.BootTimeoutSeconds} is out of range.", "use 5–3600 seconds.");
+        Require(c.Guest.KernelArguments.Length <= 512 && c.Guest.KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).All(Qemu.QemuCommandLine.IsKernelArgument),
+            "guest.kernelArguments", $"'{c.Guest.KernelArguments}' is not a list of kernel arguments VirtLab passes on.",
+            "separate arguments by spaces, each name or name=value of letters, digits and . _ - , (e.g. pti=on); \"\" for none.");
         Require(c.Kvm.ProbeTimeoutSeconds is >= 2 and <= 600, "kvm.probeTimeoutSeconds", $"{c.Kvm.ProbeTimeoutSeconds} is out of range.", "use 2–600 seconds.");
         Require(c.Guest.Kernel.Source is "debian" or "host" or "path", "guest.kernel.source", $"'{c.Guest.Kernel.Source}' is not a kernel source.", "use debian, host or path.");
         Require(c.Guest.Kernel.Source != "debian" || PackageName().IsMatch(c.Guest.Kernel.Package), "guest.kernel.package",
@@ -186,8 +189,8 @@ public static partial class LabConfigLoader
             Require(m.Repeats is >= 1 and <= 1000, $"{key}.migration.repeats", $"{m.Repeats} is out of range.", "use 1–1000 migrations per workload.");
             Require(m.DeadlineSeconds is >= 1 and <= 3600, $"{key}.migration.deadlineSeconds", $"{m.DeadlineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.SampleMilliseconds is >= 50 and <= 10_000, $"{key}.migration.sampleMilliseconds", $"{m.SampleMilliseconds} is out of range.", "use 50–10000 ms (250 follows a migration closely).");
-            Require(m.PingIntervalMilliseconds is >= 10 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 10–10000 ms.");
-            Require(m.IperfIntervalMilliseconds is >= 100 and <= 60_000, $"{key}.migration.iperfIntervalMilliseconds", $"{m.IperfIntervalMilliseconds} is out of range.", "use 100–60000 ms.");
+            Require(m.PingIntervalMilliseconds is >= 1 and <= 10_000, $"{key}.migration.pingIntervalMilliseconds", $"{m.PingIntervalMilliseconds} is out of range.", "use 1–10000 ms (5 measures the network downtime to 5 ms).");
+            Require(m.IperfIntervalMilliseconds is >= 100 and <= 60_000, $"{key}.migration.iperfIntervalMilliseconds", $"{m.IperfIntervalMilliseconds} is out of range.", "use 100–60000 ms (iperf3 reports at most every 0.1 s).");
             Require(m.BaselineSeconds is >= 1 and <= 3600, $"{key}.migration.baselineSeconds", $"{m.BaselineSeconds} is out of range.", "use 1–3600 seconds.");
             Require(m.LeadSeconds is >= 0 and <= 600, $"{key}.migration.leadSeconds", $"{m.LeadSeconds} is out of range.", "use 0–600 seconds.");
             Require(m.TailSeconds is >= 1 and <= 600, $"{key}.migration.tailSeconds", $"{m.TailSeconds} is out of range.", "use 1–600 seconds.");

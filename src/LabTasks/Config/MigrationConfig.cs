@@ -9,8 +9,10 @@ public sealed class MigrationConfig
     public int Repeats { get; set; } = 3;
     /// <summary>How often query-migrate is sampled.</summary>
     public int SampleMilliseconds { get; set; } = 250;
-    public int PingIntervalMilliseconds { get; set; } = 20;
-    public int IperfIntervalMilliseconds { get; set; } = 500;
+    /// <summary>The ping from the lab namespace to the guest: the network-observed downtime is measured to this resolution.</summary>
+    public int PingIntervalMilliseconds { get; set; } = 5;
+    /// <summary>The iperf3 report interval of the stream across a migration (iperf3's minimum is 100 ms).</summary>
+    public int IperfIntervalMilliseconds { get; set; } = 100;
     /// <summary>How long each workload runs without a migration, as its baseline.</summary>
     public int BaselineSeconds { get; set; } = 10;
     /// <summary>How long the workload runs before the migrate command, and after the migration ended.</summary>

@@ -7,7 +7,8 @@ namespace VirtLab.Migration;
 /// <summary>
 /// One TCP stream from the guest to the host side of br0 that lasts across the migration. The
 /// iperf3 server runs in the guest; the client runs in the lab namespace with -R (so the guest
-/// sends) and --forceflush, so every 0.5 s interval line is read, and stamped, as it is printed.
+/// sends) and --forceflush, so every interval line (0.1 s by default, iperf3's minimum) is read,
+/// and stamped, as it is printed.
 /// The stream is "kept" when the client ran until it was stopped, reported no error, and its
 /// TCP connection (same local port) was still established at the end.
 /// </summary>

@@ -45,6 +45,7 @@ public static class MigrationRecords
         if (m.DestinationStatuses.Length > 0) labels["destination_statuses"] = m.DestinationStatuses;
         if (m.Fault is { } fault) labels["fault"] = fault;
         if (m.FailureReason is { } reason) labels["reason"] = reason;
+        if (MigrationTimeOrder.Violation(m) is not null) labels["time_order"] = "violated";
 
         var records = new List<Record>();
         void Add(string kind, string metric, double? value, string unit, DateTimeOffset time, params (string Key, string Value)[] extra)

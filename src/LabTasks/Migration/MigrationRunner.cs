@@ -60,7 +60,8 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
     private MigrationResult Migrate(string source, string destination, string uri, MigrationSettings settings, MigrationFault? fault, CancellationToken cancel)
     {
         var samples = new List<MigrationSample>();
-        DateTimeOffset startedAt;
+        MigrationClock clock;
+        double ended;
         string outcome;
         string? reason = null;
         JsonElement final;
@@ -93,7 +94,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                 });
                 dst.Execute("migrate-incoming", new Dictionary<string, object> { ["uri"] = uri });
 
-                startedAt = DateTimeOffset.UtcNow;
+                clock = MigrationClock.Start();
                 src.Execute("migrate", new Dictionary<string, object> { ["uri"] = uri });
                 var cancelledAt = (double?)null;
                 var next = Stopwatch.StartNew();
@@ -102,16 +103,25 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                     while (true)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var t = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
+                        // A sample is stamped when its reply arrived: QEMU answers only when its main loop is free,
+                        // which during the switch-over can be hundreds of ms after the query went out.
                         var reply = src.Execute("query-migrate");
+                        var t = clock.Seconds;
                         var sample = MigrationSample.From(reply, t);
                         samples.Add(sample);
                         if (sample.Status is "active" or "postcopy-active") lastActive = reply;
 
-                        if (sample.Status == "completed") { outcome = MigrationOutcome.Completed; final = reply; break; }
+                        if (sample.Status == "completed")
+                        {
+                            outcome = MigrationOutcome.Completed;
+                            ended = MigrationClock.EndObserved(t, clock.Received(src.Events, "MIGRATION", sample.Status));
+                            final = reply;
+                            break;
+                        }
                         if (sample.Status == "failed")
                         {
                             outcome = MigrationOutcome.Failed;
+                            ended = MigrationClock.EndObserved(t, clock.Received(src.Events, "MIGRATION", sample.Status));
                             reason = reply.TryGetProperty("error-desc", out var e) ? e.GetString() : "QEMU reported status 'failed'";
                             final = reply;
                             break;
@@ -119,6 +129,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         if (sample.Status == "cancelled")
                         {
                             (outcome, reason) = Cancelled(cancelledAt, faultAt, sentAtFault, samples.LastOrDefault(x => x.Transferred is not null) ?? sample, settings, fault);
+                            ended = MigrationClock.EndObserved(t, clock.Received(src.Events, "MIGRATION", sample.Status));
                             final = reply;
                             break;
                         }
@@ -135,14 +146,15 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         }
                         if (due && precopy && fault!.Kind == MigrationFault.KillDestination)
                         {
-                            faultAt = Elapsed(startedAt);
+                            faultAt = clock.Seconds;
                             Kill(destination);
                         }
                         else if (due && precopy && fault!.Kind == MigrationFault.KillSource)
                         {
-                            faultAt = Elapsed(startedAt);
+                            faultAt = clock.Seconds;
                             Kill(source);
                             src.WaitForClose(TimeSpan.FromSeconds(10));
+                            ended = clock.Seconds;
                             sourceGone = true;
                             outcome = MigrationOutcome.Failed;
                             reason = string.Create(CultureInfo.InvariantCulture, $"the source QEMU was killed (SIGKILL) {faultAt:0.00} s after the migrate command, with the guest's state only partly sent");
@@ -153,13 +165,13 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         {
                             LoopbackLink.Down(lab);
                             linkDown = true;
-                            faultAt = Elapsed(startedAt);
+                            faultAt = clock.Seconds;
                             sentAtFault = sample.Transferred;
                         }
                         else if (due && precopy && fault!.Kind == MigrationFault.MigrateCancel)
                         {
                             src.Execute("migrate_cancel");
-                            faultAt = cancelledAt = Elapsed(startedAt);
+                            faultAt = cancelledAt = clock.Seconds;
                         }
                         else if (fault?.Kind == MigrationFault.PostcopyStreamCut && postcopyAt is not null)
                         {
@@ -168,7 +180,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                                 // The guest runs on the destination and part of its RAM is still on the source: the worst moment to lose the link.
                                 LoopbackLink.Down(lab);
                                 linkDown = true;
-                                faultAt = Elapsed(startedAt);
+                                faultAt = clock.Seconds;
                                 sentAtFault = sample.Transferred;
                             }
                             else if (faultAt is { } cut && pausedAt is null && t - cut >= StallWindow.TotalSeconds)
@@ -177,7 +189,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                                 // migrate-pause is QEMU's way to give up on the channel, on each side.
                                 src.ExecuteOutOfBand("migrate-pause");
                                 dst.ExecuteOutOfBand("migrate-pause");
-                                pausedAt = Elapsed(startedAt);
+                                pausedAt = clock.Seconds;
                             }
                             else if (pausedAt is { } paused && recoveredAt is null)
                             {
@@ -189,7 +201,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                                     src.Execute("migrate-set-parameters", new Dictionary<string, object> { ["max-postcopy-bandwidth"] = 0L });
                                     dst.ExecuteOutOfBand("migrate-recover", new Dictionary<string, object> { ["uri"] = channel });
                                     src.Execute("migrate", new Dictionary<string, object> { ["uri"] = channel, ["resume"] = true });
-                                    recoveredAt = Elapsed(startedAt);
+                                    recoveredAt = clock.Seconds;
                                 }
                                 else if (t - paused > PauseBound.TotalSeconds)
                                 {
@@ -225,6 +237,8 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                     // The guest runs on the destination once it resumed; only then is the source expendable.
                     if (!dst.Events.Any(e => e.Name == "RESUME") && dst.QueryStatus() != "running")
                         dst.WaitForEvent("RESUME", TimeSpan.FromSeconds(15));
+                    // A migration has ended when the guest runs again: the destination may resume it after the source said completed.
+                    if (clock.Received(dst.Events, "RESUME") is { } resumed && resumed > ended) ended = resumed;
                     src.Quit(TimeSpan.FromSeconds(10));
                 }
                 else if (sourceGone)
@@ -243,7 +257,6 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
             destinationEvents = dst.Events;
         }
 
-        var ended = samples[^1].T;
         if (outcome == MigrationOutcome.Completed)
         {
             launcher.Stop(source);
@@ -258,14 +271,13 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         var guestLost = !launcher.IsRunning(outcome == MigrationOutcome.Completed ? destination : source);
 
         var ram = final.TryGetProperty("ram", out var r) ? r : default;
+        var startedAt = clock.StartedAt;
         return new MigrationResult(source, destination, outcome, reason, parameters, startedAt, ended,
             MigrationSample.Double(final, "total-time"), MigrationSample.Double(final, "downtime"), MigrationSample.Double(final, "setup-time"),
             MigrationSample.Long(ram, "transferred"), MigrationSample.Long(ram, "dirty-sync-count"), postcopyAt, faultAt, samples,
             Timeline(sourceEvents, "source", startedAt).Concat(Timeline(destinationEvents, "destination", startedAt)).OrderBy(e => e.T).ToList(),
             final.GetRawText(), lastActive?.GetRawText() ?? "", fault?.Kind, guestLost, pausedAt, recoveredAt);
     }
-
-    private static double Elapsed(DateTimeOffset startedAt) => (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
 
     /// <summary>How a migration that reached 'cancelled' is recorded: who cancelled it and why.</summary>
     public static (string Outcome, string Reason) Cancelled(double? cancelledAt, double? faultAt, long? sentAtFault, MigrationSample last, MigrationSettings settings, MigrationFault? fault)

@@ -2,11 +2,21 @@ namespace VirtLab.Migration;
 
 /// <summary>
 /// What the ping stream saw: replies (seconds on the migration timeline), losses, the longest
-/// silence between two replies anywhere, and the silences longer than three intervals.
+/// silence between two replies anywhere, and the silences longer than <see cref="GapThresholdMs"/>.
 /// </summary>
 public sealed record PingAnalysis(int Sent, int Received, int Lost, double? MaxGapMs, double? MaxGapAtT, double IntervalMs, IReadOnlyList<PingGap> Gaps, IReadOnlyList<double> ReplyTimes)
 {
     public static readonly PingAnalysis Empty = new(0, 0, 0, null, null, 0, [], []);
+
+    /// <summary>
+    /// The shortest silence that is a gap (a ping_gap event): three intervals, but never less than
+    /// 60 ms. A finer ping measures the silence across the switch-over more exactly; the floor keeps
+    /// the scheduling jitter of a busy two-core host (replies 15–50 ms apart at a 5 ms interval)
+    /// from becoming hundreds of gap events, so gaps mean what they meant at the former 20 ms.
+    /// </summary>
+    public const double MinGapMs = 60;
+
+    public static double GapThresholdMs(double intervalMs) => Math.Max(3 * intervalMs, MinGapMs);
 
     /// <summary>
     /// The silence between the last reply before <paramref name="t"/> and the first one after it,

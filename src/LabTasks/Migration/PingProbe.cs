@@ -5,8 +5,10 @@ using System.Text.RegularExpressions;
 namespace VirtLab.Migration;
 
 /// <summary>
-/// busybox ping from the lab namespace to the guest at a fixed interval (20 ms by default;
-/// busybox 1.35 accepts fractional -i). Replies are stamped as their lines arrive.
+/// busybox ping from the lab namespace to the guest at a fixed interval (5 ms by default; busybox
+/// 1.35 accepts fractional -i and, run as root as the lab is, no floor on it). Replies are stamped
+/// as their lines arrive (busybox flushes each line). Only counts and silences become records; the
+/// replies themselves stay in the raw ping output.
 /// </summary>
 public sealed partial class PingProbe : IDisposable
 {
@@ -19,10 +21,13 @@ public sealed partial class PingProbe : IDisposable
         _interval = interval;
     }
 
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(10);
+
     public static PingProbe Start(string netns, IPAddress guest, TimeSpan interval)
     {
-        if (interval < TimeSpan.FromMilliseconds(10) || interval > TimeSpan.FromSeconds(10))
-            throw new ArgumentOutOfRangeException(nameof(interval), "ping interval must be 10 ms – 10 s");
+        if (interval < MinInterval || interval > MaxInterval)
+            throw new ArgumentOutOfRangeException(nameof(interval), "ping interval must be 1 ms – 10 s");
         var seconds = interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         return new PingProbe(LabProcess.Start(netns, "busybox", ["ping", "-i", seconds, guest.ToString()]), interval);
     }
@@ -53,6 +58,7 @@ public sealed partial class PingProbe : IDisposable
         var distinct = replies.GroupBy(r => r.Seq).Select(g => g.First()).OrderBy(r => r.Seq).ToList();
         var sent = distinct[^1].Seq + 1;
         var gaps = new List<PingGap>();
+        var gapThreshold = PingAnalysis.GapThresholdMs(interval.TotalMilliseconds);
         double? maxGap = null, maxAt = null;
         var byTime = replies.OrderBy(r => r.Time).ToList();
         for (var i = 1; i < byTime.Count; i++)
@@ -60,7 +66,7 @@ public sealed partial class PingProbe : IDisposable
             var ms = (byTime[i].Time - byTime[i - 1].Time).TotalMilliseconds;
             var startT = (byTime[i - 1].Time - origin).TotalSeconds;
             if (maxGap is null || ms > maxGap) { maxGap = ms; maxAt = startT; }
-            if (ms > 3 * interval.TotalMilliseconds)
+            if (ms > gapThreshold)
                 gaps.Add(new PingGap(startT, (byTime[i].Time - origin).TotalSeconds, ms, Math.Max(0, byTime[i].Seq - byTime[i - 1].Seq - 1)));
         }
         return new PingAnalysis(sent, distinct.Count, sent - distinct.Count, maxGap, maxAt, interval.TotalMilliseconds, gaps,

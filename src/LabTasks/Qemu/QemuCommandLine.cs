@@ -59,12 +59,16 @@ public static class QemuCommandLine
         };
         foreach (var extra in g.ExtraKernelArgs ?? [])
         {
-            if (extra.Length == 0 || !extra.All(ch => char.IsAsciiLetterOrDigit(ch) || "=._-,".Contains(ch)))
+            if (!IsKernelArgument(extra))
                 throw new LabException(LabCodes.GuestBoot, $"'{extra}' is not a kernel argument VirtLab passes on.", "use name or name=value with letters, digits and . _ - ,");
             args.Add(extra);
         }
         return string.Join(' ', args);
     }
+
+    /// <summary>One kernel argument VirtLab passes on: name or name=value of letters, digits and . _ - , (no quoting, no spaces).</summary>
+    public static bool IsKernelArgument(string argument) =>
+        argument.Length > 0 && argument.All(ch => char.IsAsciiLetterOrDigit(ch) || "=._-,".Contains(ch));
 
     /// <summary>A locally administered, stable MAC for guest/NIC index pairs.</summary>
     public static string Mac(int guestIndex, int nicIndex) =>

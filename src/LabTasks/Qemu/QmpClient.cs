@@ -276,7 +276,7 @@ public sealed class QmpClient : IDisposable
         lock (_sync)
         {
             if (message.TryGetProperty("event", out var name))
-                _events.Add(new QmpEvent(name.GetString() ?? "", DataOf(message), TimestampOf(message), DateTimeOffset.UtcNow));
+                _events.Add(new QmpEvent(name.GetString() ?? "", DataOf(message), TimestampOf(message), DateTimeOffset.UtcNow, System.Diagnostics.Stopwatch.GetTimestamp()));
             else if (message.TryGetProperty("QMP", out var greeting))
                 _greeting = greeting;
             else if (message.TryGetProperty("return", out _) || message.TryGetProperty("error", out _))

@@ -1,10 +1,16 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using VirtLab.Host;
 using VirtLab.Qemu;
 using VirtLab.Records;
 
 namespace VirtLab.Report;
 
-/// <summary>The machine and software the records were measured with, and the lab's parameters.</summary>
+/// <summary>
+/// The machine and software the records were measured with, and the lab's parameters. What the
+/// measuring host was — virtual or physical, its cores — comes from the records' labels (written
+/// when they were measured, <see cref="HostMachine"/>), never from the machine rendering the report.
+/// </summary>
 public sealed record ReportEnvironment(
     string CpuModel,
     int Cores,
@@ -23,8 +29,15 @@ public sealed record ReportEnvironment(
     DateTimeOffset Generated,
     DateTimeOffset? FirstMeasured,
     DateTimeOffset? LastMeasured,
-    IReadOnlyList<KeyValue> LabParameters)
+    IReadOnlyList<KeyValue> LabParameters,
+    string? HostVirt = null,
+    string? HostVirtEvidence = null,
+    int? HostCores = null,
+    bool MigrationMeasured = false)
 {
+    /// <summary>True when the records say they were measured in a virtual machine, false when on a physical one, null when they do not say (measured before VirtLab recorded it).</summary>
+    public bool? HostIsVirtual => HostVirt is null ? null : HostVirt.Split(", ").Any(v => v != HostMachine.Physical);
+
     public string? FirstMeasuredText => Text(FirstMeasured);
     public string? LastMeasuredText => Text(LastMeasured);
     public string? KvmProbedAtText => Text(KvmProbedAt);
@@ -37,9 +50,13 @@ public sealed record ReportEnvironment(
     {
         string? Label(string key) => records.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
         var measured = records.Where(r => r.Label("source") != "imported").ToList();
+        string? MeasuredLabel(string key) => measured.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        // Records of several builds may come from several hosts: each kind once.
+        var virt = measured.Select(r => r.Label("host_virt")).OfType<string>().Where(v => v.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        int? hostCores = int.TryParse(MeasuredLabel("host_cores"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
         return new ReportEnvironment(
             CpuModel: CpuModelOf(cpuInfo),
-            Cores: CoresOf(cpuInfo),
+            Cores: hostCores ?? CoresOf(cpuInfo),
             HostKernel: osRelease.Trim(),
             HostFingerprint: measured.Select(r => r.Label("host_fingerprint")).FirstOrDefault(v => v is not null),
             QemuVersion: Label("qemu_version"),
@@ -55,7 +72,11 @@ public sealed record ReportEnvironment(
             Generated: generated,
             FirstMeasured: measured.Count == 0 ? null : measured.Min(r => r.Time),
             LastMeasured: measured.Count == 0 ? null : measured.Max(r => r.Time),
-            LabParameters: lab.Select(p => new KeyValue(p.Key, p.Value)).ToList());
+            LabParameters: lab.Select(p => new KeyValue(p.Key, p.Value)).ToList(),
+            HostVirt: virt.Count == 0 ? null : string.Join(", ", virt),
+            HostVirtEvidence: MeasuredLabel("host_virt_evidence"),
+            HostCores: hostCores,
+            MigrationMeasured: measured.Any(r => r.Label("experiment") == "live-migration" && r.Label("kind") == "migration"));
     }
 
     public static string CpuModelOf(string cpuInfo) =>

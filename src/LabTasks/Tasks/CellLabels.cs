@@ -19,12 +19,18 @@ internal static class CellLabels
         }
     }
 
-    public static SortedDictionary<string, string> For(ITaskItem cell, string experiment, string profile, string hostFingerprint) => new()
+    /// <summary>What every record of the cell says about itself and the measuring host (host_virt, host_cores …: <see cref="Host.HostMachine"/>).</summary>
+    public static SortedDictionary<string, string> For(ITaskItem cell, string experiment, string profile, string hostFingerprint)
     {
-        ["experiment"] = experiment,
-        ["profile"] = profile,
-        ["accel"] = cell.GetMetadata("Accel"),
-        ["workload"] = cell.GetMetadata("Workload"),
-        ["host_fingerprint"] = hostFingerprint,
-    };
+        var labels = new SortedDictionary<string, string>
+        {
+            ["experiment"] = experiment,
+            ["profile"] = profile,
+            ["accel"] = cell.GetMetadata("Accel"),
+            ["workload"] = cell.GetMetadata("Workload"),
+            ["host_fingerprint"] = hostFingerprint,
+        };
+        Host.HostMachine.Current.AddLabels(labels);
+        return labels;
+    }
 }

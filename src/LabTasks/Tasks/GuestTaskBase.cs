@@ -15,13 +15,13 @@ public abstract class GuestTaskBase : LabTask
     /// <summary>0: the guest item's BootTimeoutSeconds (lab.yaml guest.bootTimeoutSeconds).</summary>
     public int TimeoutSeconds { get; set; }
     public string NicModel { get; set; } = "virtio-net-pci";
-    public string KernelArguments { get; set; } = "";
 
     private LabGuest? _guest;
     protected LabGuest LabGuest => _guest ??= LabGuest.From(Guest);
     protected LabState Lab => new(Namespace);
 
-    protected GuestSpec Spec(string name, string accel) => LabGuest.Spec(name, accel, NicModel, KernelArguments, SerialLog);
+    /// <summary>The guest's command line; its kernel arguments are the guest item's (lab.yaml guest.kernelArguments), the same for every guest.</summary>
+    protected GuestSpec Spec(string name, string accel) => LabGuest.Spec(name, accel, NicModel, SerialLog);
 
     /// <summary>Boots a guest on a fresh tap; a guest that does not become ready is stopped again.</summary>
     protected BootOutcome BootOnOwnTap(string name, string accel)

@@ -10,8 +10,9 @@ namespace VirtLab.Tasks;
 
 /// <summary>
 /// The lab guest as the targets describe it once: the VirtLabGuest item (VirtLab.targets,
-/// target VirtLabGuestImage) whose metadata are the image files, the keys, the addresses and the
-/// guest's size. Every task that boots or reaches a guest takes that one item.
+/// target VirtLabGuestImage) whose metadata are the image files, the keys, the addresses, the
+/// guest's size and its kernel arguments (lab.yaml guest.kernelArguments). Every task that boots or
+/// reaches a guest takes that one item, so every guest of every experiment boots the same way.
 /// </summary>
 public sealed record LabGuest(
     string Kernel,
@@ -25,7 +26,8 @@ public sealed record LabGuest(
     int MemoryMiB,
     int Vcpus,
     int BootTimeoutSeconds,
-    string RunDirectory)
+    string RunDirectory,
+    string KernelArguments = "")
 {
     public static LabGuest From(ITaskItem item) => new(
         Text(item, "Kernel"),
@@ -39,14 +41,21 @@ public sealed record LabGuest(
         Number(item, "MemoryMiB", 64, 65536),
         Number(item, "Vcpus", 1, 64),
         Number(item, "BootTimeoutSeconds", 1, 3600),
-        Text(item, "RunDirectory"));
+        Text(item, "RunDirectory"),
+        KernelArgumentsOf(item));
 
     /// <summary>The command line of a guest named <paramref name="name"/> with one NIC on its own tap.</summary>
-    public GuestSpec Spec(string name, string accel, string nicModel, string kernelArguments, string? serialLog = null) =>
+    public GuestSpec Spec(string name, string accel, string nicModel, string? serialLog = null) =>
         new(name, accel, MemoryMiB, Vcpus, Kernel, Initramfs, Address, PrefixLength, HostAddress,
             [new GuestNic(nicModel, LabNetwork.TapName(name), QemuCommandLine.Mac(1, 0))],
             serialLog is { Length: > 0 } ? serialLog : SerialLog(name),
-            kernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            KernelArgumentList);
+
+    /// <summary>The extra kernel arguments, one per entry.</summary>
+    public IReadOnlyList<string> KernelArgumentList => KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>What labels.guest_kernel_args says: the arguments as the guest got them, or "none".</summary>
+    public string KernelArgumentsLabel => KernelArgumentList.Count == 0 ? "none" : string.Join(' ', KernelArgumentList);
 
     public string SerialLog(string name) => Path.Combine(RunDirectory, name + ".serial.log");
 
@@ -55,12 +64,22 @@ public sealed record LabGuest(
     public GuestSsh Ssh(LabState lab) =>
         GuestSsh.Connect(lab.NetworkNamespace, Address, PrivateKeyFile, HostKeyFile, TimeSpan.FromSeconds(30));
 
-    /// <summary>The labels every record measured in this guest carries (size and kernel).</summary>
+    /// <summary>The labels every record measured in this guest carries (size, kernel and its arguments).</summary>
     public void AddLabels(IDictionary<string, string> labels)
     {
         labels["guest_memory_mib"] = MemoryMiB.ToString(CultureInfo.InvariantCulture);
         labels["guest_vcpus"] = Vcpus.ToString(CultureInfo.InvariantCulture);
+        labels["guest_kernel_args"] = KernelArgumentsLabel;
         if (CellLabels.GuestKernel(ImageManifest) is { } kernel) labels["guest_kernel"] = kernel;
+    }
+
+    private static string KernelArgumentsOf(ITaskItem item)
+    {
+        var arguments = item.GetMetadata("KernelArguments").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return arguments.FirstOrDefault(a => !QemuCommandLine.IsKernelArgument(a)) is { } bad
+            ? throw new LabException(LabCodes.ConfigBadValue, $"The guest item's KernelArguments has '{bad}', which is not a kernel argument VirtLab passes on.",
+                "set guest.kernelArguments in lab.yaml to arguments separated by spaces, each name or name=value of letters, digits and . _ - ,")
+            : string.Join(' ', arguments);
     }
 
     private static string Text(ITaskItem item, string name) =>

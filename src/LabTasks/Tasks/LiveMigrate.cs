@@ -59,8 +59,8 @@ public sealed class LiveMigrate : GuestTaskBase
 
         var scenario = Cell.ItemSpec.Length > 0 && Cell.GetMetadata("Scenario") is { Length: > 0 } s ? s : Path.GetFileNameWithoutExtension(Cell.ItemSpec);
         var plan = Plan(scenario);
-        if (!KernelArguments.Split(' ').Contains("pti=on"))
-            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on; QEMU 7.2 under TCG corrupts busy guests migrated that way.",
+        if (!LabGuest.KernelArgumentList.Contains("pti=on"))
+            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on (lab.yaml guest.kernelArguments); QEMU 7.2 under TCG corrupts busy guests migrated that way.",
                 null);
 
         var lab = new LabState(Namespace);
@@ -80,6 +80,9 @@ public sealed class LiveMigrate : GuestTaskBase
         foreach (var run in runs.Where(r => r.Integrity.Passed))
             Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                 $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}{(run.Migration.Fault is { } f ? $" ({f}, guest {run.Migration.GuestOutcome})" : "")}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
+        foreach (var run in runs)
+            if (MigrationTimeOrder.Warning(run) is { } disorder)
+                LogLabWarning(LabCodes.MigrationTimesOutOfOrder, disorder);
         records.AddRange(IntegrityRecords(runs, labels, scenario));
         if (failed.Count == 0)
         {
@@ -153,10 +156,10 @@ public sealed class LiveMigrate : GuestTaskBase
             ["accel"] = "tcg",
             ["nic"] = NicModel,
             ["qemu_version"] = QemuVersion.Installed(),
-            ["guest_kernel_args"] = KernelArguments,
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
         LabGuest.AddLabels(labels);
+        Host.HostMachine.Current.AddLabels(labels);
         return labels;
     }
 }

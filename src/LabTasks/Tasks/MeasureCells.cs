@@ -22,7 +22,6 @@ public sealed class MeasureCells : LabTask
     public string GuestName { get; set; } = "";
     public string Accel { get; set; } = "";
     public string NicModel { get; set; } = "";
-    public string KernelArguments { get; set; } = "";
     public string SerialLog { get; set; } = "";
 
     /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
@@ -84,6 +83,6 @@ public sealed class MeasureCells : LabTask
     [
         (nameof(Experiment), Experiment), (nameof(Profile), Profile), (nameof(HostFingerprint), HostFingerprint),
         (nameof(Namespace), Namespace), (nameof(GuestName), GuestName), (nameof(Accel), Accel), (nameof(NicModel), NicModel),
-        (nameof(KernelArguments), KernelArguments), (nameof(SerialLog), SerialLog),
+        (nameof(SerialLog), SerialLog),
     ];
 }

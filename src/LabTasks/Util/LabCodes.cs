@@ -31,6 +31,8 @@ public static class LabCodes
     public const string Qmp = "LAB0043";
     public const string IntegrityFailed = "LAB0044";
     public const string MigrationFault = "LAB0045";
+    /// <summary>A warning: a completed migration's times are out of order (elapsed ≥ QEMU's total ≥ downtime does not hold).</summary>
+    public const string MigrationTimesOutOfOrder = "LAB0046";
     public const string Benchmark = "LAB0050";
     public const string BenchmarkOutput = "LAB0051";
     /// <summary>-p:ImportLogs: an entry of the folder is not a regular file inside it, or is larger than a log can be.</summary>

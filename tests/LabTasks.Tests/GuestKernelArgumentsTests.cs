@@ -1,0 +1,98 @@
+using System.Xml.Linq;
+using Microsoft.Build.Utilities;
+using VirtLab.Config;
+using VirtLab.Qemu;
+using VirtLab.Tasks;
+using VirtLab.Util;
+
+namespace VirtLab.Tests;
+
+/// <summary>
+/// Every guest of every experiment boots with the same kernel arguments (lab.yaml
+/// guest.kernelArguments, pti=on by default): B's and C's guests as D's migrated one, so D's
+/// baselines are B's. The arguments are part of every guest cell's stamp and of every record
+/// measured in a guest.
+/// </summary>
+public sealed class GuestKernelArgumentsTests
+{
+    private static string Root => RepoCopy.FindRepoRoot();
+
+    [Fact]
+    public void Lab_yaml_sets_pti_on_for_every_guest_as_one_property()
+    {
+        Assert.Equal("pti=on", new GuestConfig().KernelArguments);
+        var file = Path.Combine(Root, "experiments", "lab.yaml");
+        var lab = LabProfile.Select(LabConfigLoader.Load(file), "default", file);
+        Assert.Equal("pti=on", lab.Config.Guest.KernelArguments);
+        var parameter = Assert.Single(LoadLab.Parameters(lab), p => p.Property == "VirtLabGuestKernelArguments");
+        Assert.Equal("guest.kernelArguments", parameter.Key);
+        Assert.Equal("pti=on", parameter.Value);
+
+        Assert.Equal("", LabConfigLoader.Parse("guest:\n  kernelArguments: \"\"\n", "lab.yaml").Guest.KernelArguments);
+        Assert.Equal("pti=on nokaslr", LabConfigLoader.Parse("guest:\n  kernelArguments: pti=on nokaslr\n", "lab.yaml").Guest.KernelArguments);
+        var e = Assert.Throws<LabException>(() => LabConfigLoader.Parse("guest:\n  memoryMiB: 512\n  kernelArguments: \"pti=on; reboot\"\n", "lab.yaml"));
+        Assert.Equal(LabCodes.ConfigBadValue, e.Code);
+        Assert.StartsWith("guest.kernelArguments", e.Message);
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void The_guest_item_boots_every_guest_with_its_arguments_and_labels_its_records()
+    {
+        var guest = LabGuest.From(Item("pti=on  nokaslr"));
+        var spec = guest.Spec("guest-tcg", "tcg", "e1000");
+        Assert.Equal(["pti=on", "nokaslr"], spec.ExtraKernelArgs);
+        Assert.EndsWith("virtlab.hostname=guest-tcg pti=on nokaslr", QemuCommandLine.KernelArgs(spec));
+        var labels = new Dictionary<string, string>();
+        guest.AddLabels(labels);
+        Assert.Equal("pti=on nokaslr", labels["guest_kernel_args"]);
+
+        var plain = new Dictionary<string, string>();
+        LabGuest.From(Item("")).AddLabels(plain);
+        Assert.Equal("none", plain["guest_kernel_args"]);
+        Assert.Empty(LabGuest.From(Item("")).Spec("mig-0", "tcg", "virtio-net-pci").ExtraKernelArgs!);
+
+        var e = Assert.Throws<LabException>(() => LabGuest.From(Item("pti=on;reboot")));
+        Assert.Equal(LabCodes.ConfigBadValue, e.Code);
+    }
+
+    [Fact]
+    public void The_arguments_are_in_every_guest_cells_stamp_and_nowhere_else()
+    {
+        var targets = XDocument.Load(Path.Combine(Root, "src", "LabTasks", "build", "VirtLab.targets"));
+        XNamespace ns = targets.Root!.Name.Namespace;
+        var guestStamp = Assert.Single(targets.Descendants(ns + "GuestStamp")).Value;
+        Assert.Contains("kernel-args=$(VirtLabGuestKernelArguments)", guestStamp);
+        var guestItem = Assert.Single(targets.Descendants(ns + "VirtLabGuest"), e => e.Attribute("Include") is not null);
+        Assert.Equal("$(VirtLabGuestKernelArguments)", guestItem.Attribute("KernelArguments")?.Value);
+
+        // Every guest cell's stamp holds GuestStamp: sysbench's and the NIC cells' through their Guest metadata, migration's directly.
+        var build = Path.Combine(Root, "src", "LabTasks", "build");
+        Assert.Contains("Guest=\"$(GuestStamp)\"", File.ReadAllText(Path.Combine(build, "VirtLab.Sysbench.targets")));
+        Assert.Contains("%(_SysbenchCell.Guest)", File.ReadAllText(Path.Combine(build, "VirtLab.Sysbench.targets")));
+        Assert.Contains("Guest=\"$(GuestStamp)\"", File.ReadAllText(Path.Combine(build, "VirtLab.targets")));
+        Assert.Contains("%(_VirtLabNicCellAxes.Guest)", File.ReadAllText(Path.Combine(build, "VirtLab.targets")));
+        Assert.Contains("$(GuestStamp)", File.ReadAllText(Path.Combine(build, "VirtLab.Migration.targets")));
+
+        // One place: no experiment or measurement sets kernel arguments of its own.
+        foreach (var file in Directory.GetFiles(build, "*.targets").Concat(Directory.GetFiles(Path.Combine(Root, "experiments"), "*.proj")))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("MigrationKernelArguments", text);
+            Assert.DoesNotContain("%(_VirtLabMeasuredCell.KernelArguments)", text);
+        }
+    }
+
+    private static TaskItem Item(string kernelArguments)
+    {
+        var item = new TaskItem("lab-guest");
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
+            ["Kernel"] = "/tmp/vmlinux", ["Initramfs"] = "/tmp/initramfs.cpio.gz", ["PrivateKeyFile"] = "/tmp/id", ["HostKeyFile"] = "/tmp/host.pub",
+            ["Address"] = "10.1.1.1", ["PrefixLength"] = "24", ["HostAddress"] = "10.1.1.254", ["MemoryMiB"] = "512", ["Vcpus"] = "1",
+            ["BootTimeoutSeconds"] = "120", ["RunDirectory"] = "/tmp/run", ["KernelArguments"] = kernelArguments,
+        })
+            item.SetMetadata(name, value);
+        return item;
+    }
+}
