@@ -20,7 +20,7 @@ public sealed class LiveMigrate : GuestTaskBase
 {
     /// <summary>The guest BootGuest started (e.g. mig-0); migrations go to mig-1, mig-2 …</summary>
     [Required] public string GuestName { get; set; } = "";
-    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
+    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, DeadlineAtMostSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
     [Required] public ITaskItem Cell { get; set; } = null!;
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
@@ -118,13 +118,17 @@ public sealed class LiveMigrate : GuestTaskBase
                 ["integrity"] = g.Any(r => r.Integrity.Failed) ? "failed" : "verified",
             }, DateTimeOffset.UtcNow));
 
+    private int? Seconds(string scenario, string metadata) => Cell.GetMetadata(metadata) is { Length: > 0 } d
+        ? int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600 ? seconds
+            : throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': {metadata} '{d}' is not 1–3600.", $"give whole seconds, or leave {metadata} empty for lab.yaml's migration.deadlineSeconds.")
+        : null;
+
     private ScenarioPlan Plan(string scenario)
     {
-        // A scenario may need longer than the profile's deadline to show its effect (auto-converge throttles step by step).
-        var deadline = Cell.GetMetadata("DeadlineSeconds") is { Length: > 0 } d
-            ? int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600 ? seconds
-                : throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': DeadlineSeconds '{d}' is not 1–3600.", "give whole seconds, or leave it empty for lab.yaml's migration.deadlineSeconds.")
-            : DeadlineSeconds;
+        // A scenario may need longer than the profile's deadline to show its effect (auto-converge throttles step by step),
+        // or less: one that is there to show a migration not converging shows it well before a long deadline.
+        var deadline = Seconds(scenario, "DeadlineSeconds") ?? DeadlineSeconds;
+        if (Seconds(scenario, "DeadlineAtMostSeconds") is { } atMost) deadline = Math.Min(deadline, atMost);
         var settings = MigrationSettings.Parse(scenario, Cell.GetMetadata("Capabilities"), Cell.GetMetadata("DowntimeLimitMs"), Cell.GetMetadata("MaxBandwidthMiB"),
             Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds));
         var workloads = Cell.GetMetadata("Workloads").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
