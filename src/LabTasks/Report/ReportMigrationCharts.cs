@@ -58,14 +58,15 @@ public static class ReportMigrationCharts
 
     /// <summary>
     /// Why some scenarios never finish: the RAM QEMU still has to send, sampled every 250 ms — one panel
-    /// per scenario, one line per migration, and the switch-over threshold (max-bandwidth × downtime-limit,
+    /// per scenario without an injected fault, one line per migration, and the switch-over threshold (max-bandwidth × downtime-limit,
     /// in MiB like ram_remaining) as a dashed line. A line that ends above it did not converge or failed.
     /// Null when the records hold no query-migrate series.
     /// </summary>
     public static ReportChart? Convergence(IReadOnlyList<MigrationTimeline> timelines, string fileSuffix, string profile)
     {
         const string id = "d-convergence", title = "Live migration: RAM still to send";
-        var panels = timelines.Where(t => t.RamRemaining.Count > 0).GroupBy(t => t.Scenario)
+        // Fault scenarios stop by design (question G); what they had left says nothing about convergence.
+        var panels = timelines.Where(t => t.RamRemaining.Count > 0 && string.IsNullOrEmpty(t.Fault)).GroupBy(t => t.Scenario)
             .Select(g => ConvergencePanel(g.Key, g.ToList())).ToList();
         if (panels.Count == 0) return null;
         var spec = new SvgTimeSeriesSpec(id, title, "seconds after the migrate command", panels,
