@@ -156,12 +156,17 @@ public class ReportAnswerFirstTests
     public void A_single_migration_is_never_called_a_median()
     {
         using var ws = new ReportWorkspace();
-        var md = Quick(ws).Markdown;
+        var output = Quick(ws);
+        var md = output.Markdown;
 
         // The quick fixture migrated each homework workload once.
         Assert.Contains("(one migration)", ReportWorkspace.Section(md, "D"));
         Assert.DoesNotMatch(@"median of 1\b", md);
         Assert.DoesNotContain("(medians)", md);
+        var iperfDowntime = RecordFile.Read(ReportWorkspace.MigrationFixture).Single(r => r.Label("workload") == "iperf" && r.Metric == "migration_downtime").Value!.Value;
+        var chart = output.Charts.Single(c => c.Id == "d-migration-downtime").Svg;
+        Assert.Contains($"homework iperf: QEMU downtime {F(iperfDowntime, 2)} ms (one migration)", chart);
+        Assert.DoesNotContain("homework iperf: QEMU downtime median", chart);
     }
 
     [Fact]

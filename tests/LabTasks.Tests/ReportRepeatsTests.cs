@@ -52,7 +52,7 @@ public class ReportMigrationDistributionTests
         var row = d.Split('\n').Single(l => l.StartsWith("| homework | iperf | 2 |"));
         Assert.Contains($"{downtime:F0} (n=1)", row);   // the failed migration's 99999 ms is not in the figures
         Assert.Contains("1 of 2 (95 % CI", row);
-        Assert.Contains($"QEMU downtime {downtime:F0} ms (one migration)", output.Markdown[..output.Markdown.IndexOf("\n## A.", StringComparison.Ordinal)]);
+        Assert.Contains($"QEMU downtime under iperf {downtime:F0} ms (one migration)", output.Markdown[..output.Markdown.IndexOf("\n## A.", StringComparison.Ordinal)]);
         Assert.DoesNotContain("Over the downtime limit", output.Markdown); // nor is it a migration over the limit
         Assert.DoesNotContain("99999", output.Charts.Single(c => c.Id == "d-migration-downtime").Svg);
     }

@@ -45,13 +45,15 @@ public static class ReportMigrationCharts
         // One note per slot pair is enough; two would overlap.
         SvgBar Bar(SvgSeries s, Stats.SampleDistribution? d, ScenarioDistribution row, bool label) => d is not null
             ? new SvgBar(s.Name, d.Median, d.Min, d.Max, Points: d.Count > 1 ? d.Values : null,
-                Tooltip: $"{row.Scenario} {row.Workload}: {s.Name} median {Fmt(d.Median)} ms (min {Fmt(d.Min)}, max {Fmt(d.Max)}, n={d.Count})")
+                Tooltip: d.Count == 1
+                    ? $"{row.Scenario} {row.Workload}: {s.Name} {Fmt(d.Median)} ms (one migration)"
+                    : $"{row.Scenario} {row.Workload}: {s.Name} median {Fmt(d.Median)} ms (min {Fmt(d.Min)}, max {Fmt(d.Max)}, n={d.Count})")
             : new SvgBar(s.Name, null, Note: label ? "no completed migration" : null, Tooltip: $"{row.Scenario} {row.Workload}: no completed migration with a verified guest");
         var groups = scenarios.Select(r => new SvgBarGroup($"{r.Scenario}\n{r.Workload}",
             [Bar(qemu, r.Downtime, r, label: true), Bar(network, r.NetworkDowntime, r, label: false)])).ToList();
         var most = scenarios.Select(r => r.Migrations).DefaultIfEmpty(0).Max();
         var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
-            $"Bars: median over up to {most} migration(s) per scenario and workload; whiskers: min–max; dots: every migration. Network downtime: the longest silence between two ping replies. Profile {profile}.");
+            $"Bars: median over up to {most} migration(s) per scenario and workload (a single migration's value where there was one); whiskers: min–max; dots: every migration. Network downtime: the longest silence between two ping replies. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
             $"{title} (ms, lower is better), per scenario and workload over its repeated migrations; hatched slots had no completed migration.", SvgBarChart.Render(spec));
     }
