@@ -142,6 +142,36 @@ public class ReportAnswerFirstTests
     }
 
     [Fact]
+    public void With_KVM_measured_B_answers_both_halves_from_the_records()
+    {
+        using var ws = new ReportWorkspace();
+        var records = RecordFile.Read(ReportWorkspace.SysbenchFixture);
+        var kvm = records.Where(r => r.Label("accel") == "host")
+            .Select(r => r with { Labels = new SortedDictionary<string, string>(r.Labels) { ["accel"] = "kvm" }, Value = r.Value * 0.96 }).ToList();
+        ws.Write(ReportSysbench.Experiment, records.Where(r => r.Label("accel") != "kvm").Concat(kvm));
+        var opening = Opening(ReportGenerator.Generate(ws.Options()).Markdown, "B");
+
+        var kvmRate = Stats.SampleStatistics.From(kvm.Where(r => r.Label("workload") == "cpu" && r.Metric == "events_per_second").Select(r => r.Value!.Value)).Median;
+        Assert.Contains($"With KVM the guest reached {F(kvmRate, 2)} events/s", opening);
+        Assert.DoesNotContain("could not be answered", opening);
+    }
+
+    [Fact]
+    public void C_says_so_when_virtio_net_was_not_faster_in_a_direction()
+    {
+        using var ws = new ReportWorkspace();
+        var iperf = RecordFile.Read(ReportWorkspace.IperfFixture)
+            .Select(r => r.Metric == "throughput" && r.Label("nic") == "e1000" && r.Label("direction") == "host-to-guest" ? r with { Value = r.Value * 10 } : r).ToList();
+        ws.Write(ReportIperf.Experiment, iperf);
+        var md = ReportGenerator.Generate(ws.Options()).Markdown;
+        var e1000 = Stats.SampleStatistics.From(iperf.Where(r => r.Metric == "throughput" && r.Label("nic") == "e1000" && r.Label("direction") == "host-to-guest").Select(r => r.Value!.Value)).Median;
+
+        Assert.StartsWith("**Answer.** virtio-net was not faster everywhere: host-to-guest it moved ", Opening(md, "C"));
+        Assert.Contains($"against e1000's {F(e1000, 3)}", Opening(md, "C"));
+        Assert.Contains("not faster everywhere", md[..md.IndexOf("\n## A.", StringComparison.Ordinal)]);
+    }
+
+    [Fact]
     public void The_longer_runs_of_the_default_profile_are_recommended_only_outside_it()
     {
         using var quick = new ReportWorkspace();
