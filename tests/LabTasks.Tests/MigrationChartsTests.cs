@@ -132,19 +132,21 @@ public class MigrationChartsTests
     }
 
     [Fact]
-    public void The_convergence_chart_has_a_line_per_scenario_ending_where_its_migration_ended()
+    public void The_convergence_chart_has_a_panel_per_scenario_and_a_line_per_migration_ending_where_it_ended()
     {
         var timelines = MigrationTimeline.From(Fixture());
         var doc = XDocument.Parse(ReportMigrationCharts.Convergence(timelines, "-quick", "quick")!.Svg);
 
-        // homework (its first migration), dirty-default, dirty-auto-converge.
-        Assert.Equal(3, WithClass(doc, "path", "series").Count);
+        // Every migration since issue 13 (homework's three, dirty-default, dirty-auto-converge), not each scenario's first.
+        Assert.Equal(5, WithClass(doc, "path", "series").Count);
+        Assert.Equal(3, WithClass(doc, "g", "panel").Count);
         var ends = WithClass(doc, "circle", "series-end").Select(c => c.Element(Svg + "title")!.Value).ToList();
         var stuck = Fixture().Where(r => r.Label("scenario") == "dirty-default" && r.Metric == "ram_remaining")
             .MaxBy(r => double.Parse(r.Label("t")!, CultureInfo.InvariantCulture))!;
-        Assert.Contains($"dirty-default: did-not-converge at {double.Parse(stuck.Label("t")!, CultureInfo.InvariantCulture).ToString("F2", CultureInfo.InvariantCulture)} s with {stuck.Value!.Value.ToString("F1", CultureInfo.InvariantCulture)} MiB still to send", ends);
-        Assert.Contains(ends, e => e.StartsWith("dirty-auto-converge: completed at", StringComparison.Ordinal) && e.EndsWith(" 0.0 MiB still to send", StringComparison.Ordinal));
-        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value.StartsWith("dirty-auto-converge (completed, throttle up to", StringComparison.Ordinal));
+        Assert.Contains($"dirty-default (dirty-memory): did-not-converge at {double.Parse(stuck.Label("t")!, CultureInfo.InvariantCulture).ToString("F2", CultureInfo.InvariantCulture)} s with {stuck.Value!.Value.ToString("F1", CultureInfo.InvariantCulture)} MiB still to send", ends);
+        Assert.Contains(ends, e => e.StartsWith("dirty-auto-converge (dirty-memory): completed at", StringComparison.Ordinal) && e.Contains(" 0.0 MiB still to send", StringComparison.Ordinal));
+        Assert.Contains(ends, e => e.StartsWith("homework #3 (sysbench-memory): completed at", StringComparison.Ordinal));
+        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value.StartsWith("dirty-auto-converge (auto-converge): 1 completed, throttle up to", StringComparison.Ordinal));
     }
 
     [Fact]

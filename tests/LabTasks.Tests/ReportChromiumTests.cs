@@ -45,6 +45,15 @@ public class ReportChromiumTests(ITestOutputHelper output)
         // Console messages (script errors, failed resource loads) are logged as "CONSOLE(": a page with no script and no external resource has none.
         Assert.DoesNotContain("CONSOLE(", dom.StandardError);
 
+        // The appendix (report-data.html) opens the same way, one anchor per question for the report's links.
+        var data = Path.Combine(artifacts, "report-data.html");
+        File.Copy(Path.Combine(ws.Root, "results", "report-quick-data.html"), data, overwrite: true);
+        var dataDom = RunChromium(ws, ["--dump-dom", "--enable-logging=stderr", "--v=0", new Uri(data).AbsoluteUri]);
+        foreach (var q in new[] { "a", "b", "c", "d", "e", "f", "g", "h" })
+            Assert.Contains($"<h2 id=\"{q}\">", dataDom.StandardOutput);
+        Assert.Contains("<table>", dataDom.StandardOutput);
+        Assert.DoesNotContain("CONSOLE(", dataDom.StandardError);
+
         var png = Path.Combine(artifacts, "report.png");
         File.Delete(png);
         RunChromium(ws, [$"--screenshot={png}", "--window-size=1280,4000", "--hide-scrollbars", url]);

@@ -83,13 +83,15 @@ public class ReportGeneratorTests
     public void An_unavailable_KVM_record_makes_B_say_unavailable_with_the_reason_and_still_answer()
     {
         using var ws = new ReportWorkspace();
-        var b = ReportWorkspace.Section(RenderAll(ws).Markdown, "B");
+        var output = RenderAll(ws);
+        var b = ReportWorkspace.Section(output.Markdown, "B");
         var reason = RecordFile.Read(ReportWorkspace.SysbenchFixture).First(r => r.IsUnavailable).Label("reason")!;
 
         Assert.Contains("**KVM: unavailable on this host.**", b);
         Assert.Contains(ReportSysbench.WithoutPrefix(reason), b);
         Assert.Contains("**What KVM would show.**", b);
-        Assert.Contains("| kvm | 0 | *unavailable* |", b);
+        // The full table is in the appendix since issue 13.
+        Assert.Contains("| kvm | 0 | *unavailable* |", ReportWorkspace.DataSection(output.DataMarkdown, "B"));
     }
 
     [Fact]
@@ -147,16 +149,18 @@ public class ReportGeneratorTests
     public void C_compares_virtio_with_each_emulated_NIC_from_the_records()
     {
         using var ws = new ReportWorkspace();
-        var c = ReportWorkspace.Section(RenderAll(ws).Markdown, "C");
+        var output = RenderAll(ws);
+        var c = ReportWorkspace.Section(output.Markdown, "C");
+        var data = ReportWorkspace.DataSection(output.DataMarkdown, "C");
         var records = RecordFile.Read(ReportWorkspace.IperfFixture);
         double Throughput(string nic, string direction) =>
             Median(records, r => r.Metric == "throughput" && r.Label("nic") == nic && r.Label("direction") == direction);
 
         var virtio = Throughput("virtio-net-pci", "guest-to-host");
         var e1000 = Throughput("e1000", "guest-to-host");
-        Assert.Contains($"virtio-net moved **{F(virtio, 3)} Gbit/s**, e1000 **{F(e1000, 3)} Gbit/s** — virtio-net is **{F(virtio / e1000, 2)}×** as fast", c);
-        Assert.Contains("| rtl8139 | host-to-guest |", c);
-        Assert.Contains("host loopback (reference)", c);
+        Assert.Contains($"guest-to-host, virtio-net moved **{F(virtio, 3)} Gbit/s** and e1000 **{F(e1000, 3)} Gbit/s** (**{F(virtio / e1000, 2)}×**)", c);
+        Assert.Contains("| rtl8139 | host-to-guest |", data);
+        Assert.Contains("host loopback (reference)", data);
         var retransmits = Median(records, r => r.Metric == "retransmits" && r.Label("nic") == "rtl8139" && r.Label("direction") == "host-to-guest");
         Assert.Contains($"rtl8139 host-to-guest: {F(retransmits, 0)} TCP retransmissions per run", c);
         Assert.Contains("3.82 Gbit/s with virtio", c);
@@ -217,42 +221,46 @@ public class ReportGeneratorTests
         Assert.Contains($"(`postcopy-stream-cut`) | completed | **survived-on-destination** | yes | `{Label("postcopy-stream-cut", "source_statuses")}`; `{Label("postcopy-stream-cut", "destination_statuses")}` |", g);
         Assert.Contains($"(`stream-cut`) | cancelled | **survived-on-source** | yes |", g);
         Assert.Contains($"(`migrate-cancel`) | cancelled | **survived-on-source** | yes |", g);
-        Assert.Contains("This run's fault matrix (question G)", h);
-        Assert.Contains("- *source QEMU killed (SIGKILL) mid pre-copy*: the migration ended **failed** and the guest **lost** (source `setup>active`).", h);
-        Assert.Contains("the guest **survived-on-destination**, verified (source `setup>active>postcopy-active>postcopy-paused>", h);
+        // H answers from G's table (no longer repeated as a list since issue 13): how many faults the guest survived, and which lost it.
+        var faultsInjected = records.Where(r => r.Label("fault") is not null).GroupBy(r => r.Label("fault")).ToList();
+        var survived = faultsInjected.Count(g => g.First().Label("guest_outcome") != Migration.GuestFate.Lost);
+        Assert.Contains($"In this run's fault matrix (question G) the guest survived {survived} of {faultsInjected.Count} faults and was lost to *source QEMU killed (SIGKILL) mid pre-copy*.", h);
+        Assert.StartsWith("**Answer.**", h[(h.IndexOf('\n', 1) + 1)..].TrimStart('\n'));
     }
 
     [Fact]
-    public void D_embeds_the_migration_summary_and_F_lists_the_network_figures()
+    public void D_and_F_link_their_full_tables_in_the_appendix_and_keep_their_charts()
     {
         using var ws = new ReportWorkspace();
-        var md = RenderAll(ws).Markdown;
-        var d = ReportWorkspace.Section(md, "D");
-        var f = ReportWorkspace.Section(md, "F");
+        var output = RenderAll(ws);
+        var d = ReportWorkspace.Section(output.Markdown, "D");
+        var f = ReportWorkspace.Section(output.Markdown, "F");
+        var dataD = ReportWorkspace.DataSection(output.DataMarkdown, "D");
+        var dataF = ReportWorkspace.DataSection(output.DataMarkdown, "F");
 
-        // The experiment's own summary (rendered from the same records) nests under D.
-        Assert.Contains("### Migrations", d);
-        Assert.Contains("| homework | 1 | iperf |", d);
-        Assert.Contains("did-not-converge", d);
+        // Every migration, rendered from the records, in the appendix.
+        Assert.Contains("| homework | 1 | iperf |", dataD);
+        Assert.Contains("did-not-converge", dataD);
+        Assert.Contains("(report-quick-data.md#d)", d);
+        Assert.Contains("(report-quick-data.md#f)", f);
         // The figure table counts only figures (kind migration or workload), never series points.
         var records = Records.RecordFile.Read(Path.Combine(ws.Root, "results", "live-migration-quick", "records.ndjson"));
-        var totals = records.Where(r => r.Metric == "migration_total_time").Select(r => r.Value!.Value).ToList();
-        Assert.NotEmpty(totals);
-        Assert.Contains("| migration_total_time |", d);
-        Assert.Contains("| network_downtime |", f);
+        Assert.Contains("| migration_total_time |", dataD);
+        Assert.DoesNotContain("| ram_remaining |", dataD);
+        Assert.Contains("| network_downtime |", dataF);
         // D's workloads over time and F's switch-over timeline sit in their questions.
         Assert.Contains("](charts/d-timeseries-quick.svg)", d);
         Assert.Contains("](charts/d-convergence-quick.svg)", d);
         Assert.Contains("](charts/f-ping-gaps-quick.svg)", f);
         // F's switch-over table: one row per completed migration, its numbers those of the records.
-        double Figure(string workload, string metric) => records.Single(r => r.Label("workload") == workload && r.Metric == metric).Value!.Value;
+        double Figure(string workload, string metric) => records.Single(r => r.Label("workload") == workload && r.Metric == metric && r.Label("fault") is null).Value!.Value;
         var paused = (Figure("iperf", "migration_destination_resumed_at") - Figure("iperf", "migration_source_stopped_at")) * 1000;
         Assert.Contains(string.Create(CultureInfo.InvariantCulture,
-            $"| homework | iperf | {Figure("iperf", "migration_downtime"):F0} | {paused:F0} | {Figure("iperf", "network_downtime"):F0} |"), f);
+            $"| homework | iperf | {Figure("iperf", "migration_downtime"):F0} | {paused:F0} | {Figure("iperf", "network_downtime"):F0} |"), dataF);
         Assert.Contains("*dirty-auto-converge (dirty-memory)*: the silence began", f);
         Assert.DoesNotContain("*homework", f);
-        Assert.Contains("| ping_lost |", f);
-        Assert.DoesNotContain("| migration_ram_transferred |", f);
+        Assert.Contains("| ping_lost |", dataF);
+        Assert.DoesNotContain("| migration_ram_transferred |", dataF);
     }
 
     [Fact]
@@ -465,6 +473,15 @@ public sealed class ReportWorkspace : IDisposable
         },
         Now = new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero),
     };
+
+    /// <summary>One question's part of the appendix (report-data.md): from its "## X" heading to the next "## ".</summary>
+    public static string DataSection(string data, string letter)
+    {
+        var start = data.IndexOf($"\n## {letter}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {letter} in the appendix");
+        var end = data.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
+        return end < 0 ? data[start..] : data[start..end];
+    }
 
     /// <summary>The text of one question's section: from its "## X." heading to the next "## ".</summary>
     public static string Section(string markdown, string letter)

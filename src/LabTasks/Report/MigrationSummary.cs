@@ -26,7 +26,9 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         var migrations = new List<MigrationRow>();
         var evidence = new List<EvidenceRow>();
         var workloads = new List<WorkloadRow>();
-        foreach (var run in records.GroupBy(r => (Scenario: r.Label("scenario")!, Index: int.Parse(r.Label("migration") ?? "0", CultureInfo.InvariantCulture))))
+        // Per-scenario records (labels.kind scenario, such as integrity_failures) carry no migration number: they are no migration's row.
+        foreach (var run in records.Where(r => r.Label("migration") is not null)
+                     .GroupBy(r => (Scenario: r.Label("scenario")!, Index: int.Parse(r.Label("migration")!, CultureInfo.InvariantCulture))))
         {
             var list = run.ToList();
             var first = list[0];

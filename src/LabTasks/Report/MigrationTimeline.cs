@@ -34,8 +34,22 @@ public sealed record MigrationTimeline(
     IReadOnlyList<PingGapSpan> PingGaps,
     IReadOnlyList<AnnounceFrame> Announces,
     IReadOnlyList<TimedValue> RamRemaining,
-    double? MaxCpuThrottle)
+    double? MaxCpuThrottle,
+    double? DowntimeLimitMs = null,
+    double? MaxBandwidthMib = null,
+    double? RamTransferredMib = null,
+    string? Fault = null,
+    bool? FdbMoved = null,
+    bool? StreamKept = null,
+    string? Capabilities = null,
+    string? Integrity = null)
 {
+    /// <summary>The guest passed its integrity check (or was not checked): the migration's figures are valid measurements.</summary>
+    public bool Valid => Integrity != "failed";
+
+    /// <summary>A migration at or above this share of max-bandwidth ran at the cap's pace, not its own.</summary>
+    public const double CapHeldShare = 0.9;
+
     public bool Completed => Outcome == "completed" && SourceStoppedAt is not null && DestinationResumedAt is not null;
 
     /// <summary>Where the migration window ends: QEMU's total time when it finished, the runner's elapsed time when it did not.</summary>
@@ -73,6 +87,32 @@ public sealed record MigrationTimeline(
         ? (first.T - DestinationResumedAt!.Value) * 1000
         : null;
 
+    /// <summary>RAM sent per second of the migration (QEMU's total time when it finished, the runner's elapsed time when it did not), MiB/s.</summary>
+    public double? AverageRateMibPerSecond =>
+        RamTransferredMib is { } sent && (Completed && TotalTimeMs is { } total ? total / 1000 : ElapsedSeconds) is { } seconds && seconds > 0
+            ? sent / seconds : null;
+
+    /// <summary>The migration moved RAM at ≥ 90 % of max-bandwidth: the cap, not the capability under test, set its pace.</summary>
+    public bool CapHeld => AverageRateMibPerSecond is { } rate && MaxBandwidthMib is { } cap && cap > 0 && rate >= CapHeldShare * cap;
+
+    /// <summary>QEMU reported a longer pause than downtime-limit allowed.</summary>
+    public bool OverDowntimeLimit => Completed && QemuDowntimeMs is { } d && DowntimeLimitMs is { } limit && d > limit;
+
+    /// <summary>
+    /// What pre-copy's switch-over waits for, in MiB like ram_remaining: the RAM that can be sent within
+    /// downtime-limit at the bandwidth cap (QEMU uses the bandwidth it measured, which the cap bounds).
+    /// </summary>
+    public double? SwitchOverThresholdMib => MaxBandwidthMib is { } cap && DowntimeLimitMs is { } limit ? cap * limit / 1000 : null;
+
+    public bool Postcopy => PostcopyStartedAt is not null;
+
+    /// <summary>
+    /// A post-copy migration whose peers heard nothing for longer than the guest was paused (by more than
+    /// three ping intervals): the resumed guest waited on pages still on the source.
+    /// </summary>
+    public bool PostcopySilenceBeyondPause =>
+        Postcopy && PausedMs is { } paused && NetworkDowntimeMs is { } silence && silence > paused + 3 * (PingIntervalMs ?? 20);
+
     /// <summary>The ping probe's interval, the same for every migration of a run.</summary>
     public static double? PingInterval(IEnumerable<MigrationTimeline> timelines) =>
         timelines.Select(t => t.PingIntervalMs).FirstOrDefault(i => i is not null);
@@ -104,7 +144,11 @@ public sealed record MigrationTimeline(
             Fig("migration_postcopy_started_at"), Fig("migration_fault_injected_at"), Fig("migration_downtime"), Fig("network_downtime"),
             FigRecord("network_downtime")?.Label("t") is { } silenceStart ? ParseDouble(silenceStart) : null,
             Fig("ping_max_gap"), first.Label("ping_interval_ms") is { } interval ? ParseDouble(interval) : null, metric, during?.Unit, baseline?.Value, series, gaps, announces,
-            remaining, Fig("migration_cpu_throttle_max"));
+            remaining, Fig("migration_cpu_throttle_max"),
+            DowntimeLimitMs: LabelNumber(first, "downtime_limit_ms"), MaxBandwidthMib: LabelNumber(first, "max_bandwidth_mib"),
+            RamTransferredMib: Fig("migration_ram_transferred"), Fault: first.Label("fault"),
+            FdbMoved: Fig("fdb_moved") is { } fdb ? fdb > 0.5 : null, StreamKept: Fig("stream_kept") is { } kept ? kept > 0.5 : null,
+            Capabilities: first.Label("capabilities"), Integrity: first.Label("integrity"));
     }
 
     /// <summary>The points of one series (labels.series, the metric, and labels.phase when given), in time order.</summary>
@@ -112,6 +156,9 @@ public sealed record MigrationTimeline(
         records.Where(r => r.Label("kind") == MigrationRecords.KindSeries && r.Label("series") == series && r.Metric == metric
                            && (phase is null || r.Label("phase") == phase) && r.Value is not null && r.Label("t") is not null)
             .Select(r => new TimedValue(ParseDouble(r.Label("t")!), r.Value!.Value)).OrderBy(p => p.T).ToList();
+
+    private static double? LabelNumber(Record r, string label) =>
+        double.TryParse(r.Label(label), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     private static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 

@@ -12,4 +12,14 @@ public sealed record QuestionC(
     string? ToolVersion,
     string? DurationSeconds,
     string? Accel,
-    LatencySection Latency);
+    LatencySection Latency)
+{
+    /// <summary>virtio-net had the higher median throughput against every emulated NIC in every direction.</summary>
+    public bool VirtioFastestEverywhere => Comparisons.Count > 0 && Comparisons.All(c => c.VirtioOverOther > 1);
+
+    /// <summary>The comparisons virtio-net did not win.</summary>
+    public IReadOnlyList<NicComparison> VirtioNotFaster => Comparisons.Where(c => c.VirtioOverOther <= 1).ToList();
+
+    public double? FactorLow => Comparisons.Select(c => (double?)c.VirtioOverOther).Min();
+    public double? FactorHigh => Comparisons.Select(c => (double?)c.VirtioOverOther).Max();
+}

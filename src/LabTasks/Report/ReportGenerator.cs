@@ -17,6 +17,9 @@ public static class ReportGenerator
     /// </summary>
     public static readonly string[] Sections = ["a", "b", "c", "d", "e", "f", "g", "h", "environment"];
     public const string MainTemplate = "report.md.sbn";
+
+    /// <summary>The appendix: every full table, next to the report as report-data.md (linked from each question).</summary>
+    public const string DataTemplate = "report-data.md.sbn";
     public const string ReferenceFile = "reference.yaml";
 
     public static ReportOutput Generate(ReportOptions options)
@@ -24,6 +27,8 @@ public static class ReportGenerator
         var output = Render(options);
         foreach (var chart in output.Charts)
             AtomicFile.WriteIfDifferent(Path.Combine(options.ChartsDirectory, chart.FileName), chart.Svg + "\n");
+        AtomicFile.WriteAllText(DataFile(options.MarkdownFile), output.DataMarkdown);
+        AtomicFile.WriteAllText(DataFile(options.HtmlFile), output.DataHtml);
         AtomicFile.WriteAllText(options.HtmlFile, output.Html);
         // Last: the Markdown file is the target's output, so it must not look up to date before the rest exists.
         AtomicFile.WriteAllText(options.MarkdownFile, output.Markdown);
@@ -35,11 +40,21 @@ public static class ReportGenerator
         var model = BuildModel(options);
         var charts = ReportCharts.Build(model, FileSuffix(options.Profile));
         var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(options.MarkdownFile))!;
-        var markdown = RenderMarkdown(options.TemplateDirectory, model, charts.ToDictionary(c => c.Id, c => MarkdownChart(c, reportDirectory, options.ChartsDirectory)));
-        var htmlSource = RenderMarkdown(options.TemplateDirectory, model, charts.ToDictionary(c => c.Id, InlineChart));
+        var markdownCharts = charts.ToDictionary(c => c.Id, c => MarkdownChart(c, reportDirectory, options.ChartsDirectory));
+        var inlineCharts = charts.ToDictionary(c => c.Id, InlineChart);
+        // Each document links to its sibling of the same kind: .md to .md, .html to .html.
+        var markdown = RenderMarkdown(options.TemplateDirectory, model, markdownCharts, Path.GetFileName(DataFile(options.MarkdownFile)));
+        var htmlSource = RenderMarkdown(options.TemplateDirectory, model, inlineCharts, Path.GetFileName(DataFile(options.HtmlFile)));
         var html = ReportHtml.Page(htmlSource, ReportHtml.TitleOf(htmlSource) ?? "VirtLab report");
-        return new ReportOutput(model, markdown, html, charts);
+        var dataMarkdown = RenderData(options.TemplateDirectory, model, markdownCharts, Path.GetFileName(options.MarkdownFile));
+        var dataHtmlSource = RenderData(options.TemplateDirectory, model, inlineCharts, Path.GetFileName(options.HtmlFile));
+        var dataHtml = ReportHtml.Page(dataHtmlSource, ReportHtml.TitleOf(dataHtmlSource) ?? "VirtLab report: all figures");
+        return new ReportOutput(model, markdown, html, charts, dataMarkdown, dataHtml);
     }
+
+    /// <summary>The appendix next to a report file: report.md → report-data.md, report-quick.html → report-quick-data.html.</summary>
+    public static string DataFile(string reportFile) =>
+        Path.Combine(Path.GetDirectoryName(reportFile) ?? "", Path.GetFileNameWithoutExtension(reportFile) + "-data" + Path.GetExtension(reportFile));
 
     public static ReportModel BuildModel(ReportOptions options)
     {
@@ -79,15 +94,24 @@ public static class ReportGenerator
     /// <summary>"" for the default profile, "-quick" for the quick one: the suffix of report and chart file names.</summary>
     public static string FileSuffix(string profile) => profile == "default" ? "" : "-" + profile;
 
-    public static string RenderMarkdown(string templateDirectory, ReportModel model, IReadOnlyDictionary<string, string> charts)
+    public static string RenderMarkdown(string templateDirectory, ReportModel model, IReadOnlyDictionary<string, string> charts, string dataLink = "report-data.md")
     {
-        var chartObject = new ScriptObject();
-        foreach (var (id, snippet) in charts) chartObject[id.Replace('-', '_')] = snippet;
-        var extra = new Dictionary<string, object?> { ["charts"] = chartObject };
+        var extra = Globals(charts, dataLink, reportLink: "");
         foreach (var section in Sections)
             extra["section_" + section] = TemplateRenderer.Render(SectionTemplate(templateDirectory, section), model, extra).Trim();
         var text = TemplateRenderer.Render(TemplateFile(templateDirectory, MainTemplate), model, extra);
         return NormalizeBlankLines(text);
+    }
+
+    /// <summary>The appendix: every full table, under one heading per question ("## D", anchor #d).</summary>
+    public static string RenderData(string templateDirectory, ReportModel model, IReadOnlyDictionary<string, string> charts, string reportLink) =>
+        NormalizeBlankLines(TemplateRenderer.Render(TemplateFile(templateDirectory, DataTemplate), model, Globals(charts, dataLink: "", reportLink)));
+
+    private static Dictionary<string, object?> Globals(IReadOnlyDictionary<string, string> charts, string dataLink, string reportLink)
+    {
+        var chartObject = new ScriptObject();
+        foreach (var (id, snippet) in charts) chartObject[id.Replace('-', '_')] = snippet;
+        return new Dictionary<string, object?> { ["charts"] = chartObject, ["data_link"] = dataLink, ["report_link"] = reportLink };
     }
 
     public static string MarkdownChart(ReportChart chart, string reportDirectory, string chartsDirectory) =>

@@ -32,25 +32,10 @@ public static partial class ReportMigration
             Unavailable: measured.Records.Where(r => r.IsUnavailable)
                 .Select(r => new UnavailableRow(r.Metric, Condition(r, VaryingLabels(measured.Records.Where(x => x.Metric == r.Metric).ToList())), r.Label("reason") ?? "no reason recorded"))
                 .Distinct().ToList(),
-            SummaryTables: SummaryTables(measured.Path),
             Timelines: MigrationTimeline.From(measured.Records),
             Faults: FaultMatrix.From(measured.Records),
-            Distributions: ScenarioDistributions.From(measured.Records));
-    }
-
-    /// <summary>
-    /// The experiment's own summary.md (rendered from the same records by its Scriban template)
-    /// without its title and environment, headings moved one level down so they nest under the question.
-    /// </summary>
-    public static string? SummaryTables(string recordsPath)
-    {
-        var summary = Path.Combine(Path.GetDirectoryName(recordsPath) ?? ".", "summary.md");
-        if (!File.Exists(summary)) return null;
-        // The report has its own environment section; the summary's would duplicate its heading (and anchor).
-        var lines = File.ReadAllLines(summary).SkipWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
-            .TakeWhile(l => !l.StartsWith("## Environment", StringComparison.Ordinal))
-            .Select(l => l.StartsWith('#') ? "#" + l : l);
-        return string.Join('\n', lines).Trim();
+            Distributions: ScenarioDistributions.From(measured.Records),
+            Summary: rows.Count > 0 ? MigrationSummary.From(Experiment, "", measured.Records) : null);
     }
 
     public static List<MetricRow> Rows(IReadOnlyList<Record> records)

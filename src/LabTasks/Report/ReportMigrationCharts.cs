@@ -45,38 +45,57 @@ public static class ReportMigrationCharts
         // One note per slot pair is enough; two would overlap.
         SvgBar Bar(SvgSeries s, Stats.SampleDistribution? d, ScenarioDistribution row, bool label) => d is not null
             ? new SvgBar(s.Name, d.Median, d.Min, d.Max, Points: d.Count > 1 ? d.Values : null,
-                Tooltip: $"{row.Scenario} {row.Workload}: {s.Name} median {Fmt(d.Median)} ms (min {Fmt(d.Min)}, max {Fmt(d.Max)}, n={d.Count})")
+                Tooltip: d.Count == 1
+                    ? $"{row.Scenario} {row.Workload}: {s.Name} {Fmt(d.Median)} ms (one migration)"
+                    : $"{row.Scenario} {row.Workload}: {s.Name} median {Fmt(d.Median)} ms (min {Fmt(d.Min)}, max {Fmt(d.Max)}, n={d.Count})")
             : new SvgBar(s.Name, null, Note: label ? "no completed migration" : null, Tooltip: $"{row.Scenario} {row.Workload}: no completed migration with a verified guest");
         var groups = scenarios.Select(r => new SvgBarGroup($"{r.Scenario}\n{r.Workload}",
             [Bar(qemu, r.Downtime, r, label: true), Bar(network, r.NetworkDowntime, r, label: false)])).ToList();
         var most = scenarios.Select(r => r.Migrations).DefaultIfEmpty(0).Max();
         var spec = new SvgBarChartSpec(id, title, "ms", [qemu, network], groups, 0,
-            $"Bars: median over up to {most} migration(s) per scenario and workload; whiskers: min–max; dots: every migration. Network downtime: the longest silence between two ping replies. Profile {profile}.");
+            $"Bars: median over up to {most} migration(s) per scenario and workload (a single migration's value where there was one); whiskers: min–max; dots: every migration. Network downtime: the longest silence between two ping replies. Profile {profile}.");
         return new ReportChart(id, id + fileSuffix + ".svg", title,
             $"{title} (ms, lower is better), per scenario and workload over its repeated migrations; hatched slots had no completed migration.", SvgBarChart.Render(spec));
     }
 
     /// <summary>
-    /// Why some scenarios never finish: the RAM QEMU still has to send, sampled every 250 ms, for the
-    /// first migration of each scenario. A line that ends above zero did not converge or failed.
+    /// Why some scenarios never finish: the RAM QEMU still has to send, sampled every 250 ms — one panel
+    /// per scenario without an injected fault, one line per migration, and the switch-over threshold (max-bandwidth × downtime-limit,
+    /// in MiB like ram_remaining) as a dashed line. A line that ends above it did not converge or failed.
     /// Null when the records hold no query-migrate series.
     /// </summary>
     public static ReportChart? Convergence(IReadOnlyList<MigrationTimeline> timelines, string fileSuffix, string profile)
     {
         const string id = "d-convergence", title = "Live migration: RAM still to send";
-        var lines = timelines.Where(t => t.RamRemaining.Count > 0).GroupBy(t => t.Scenario).Select(g => g.First())
-            .Select((t, i) => new SvgStepSeries(
-                t.MaxCpuThrottle > 0 ? $"{t.Scenario} ({t.Outcome}, throttle up to {Fmt(t.MaxCpuThrottle, 0)} %)" : $"{t.Scenario} ({t.Outcome})",
-                SvgBarChart.Palette[i % SvgBarChart.Palette.Length], t.RamRemaining,
-                $"{t.Name}: {t.Outcome} at {Fmt(t.RamRemaining[^1].T, 2)} s with {Fmt(t.RamRemaining[^1].Value, 1)} MiB still to send"))
-            .ToList();
-        if (lines.Count == 0) return null;
-        var spec = new SvgTimeSeriesSpec(id, title, "seconds after the migrate command", [new SvgPanel("ram.remaining from query-migrate", "MiB", lines, null, [], [], 0)],
-            $"First migration of each scenario; query-migrate every 250 ms; a dot marks its last sample. Profile {profile}.", PanelHeight: 220, XMin: 0);
+        // Fault scenarios stop by design (question G); what they had left says nothing about convergence.
+        var panels = timelines.Where(t => t.RamRemaining.Count > 0 && string.IsNullOrEmpty(t.Fault)).GroupBy(t => t.Scenario)
+            .Select(g => ConvergencePanel(g.Key, g.ToList())).ToList();
+        if (panels.Count == 0) return null;
+        var spec = new SvgTimeSeriesSpec(id, title, "seconds after the migrate command", panels,
+            $"Every migration of each scenario; query-migrate every 250 ms; a dot marks its last sample. Dashed: max-bandwidth × downtime-limit, "
+            + $"the RAM pre-copy may have left at the switch-over (QEMU uses the bandwidth it measured, at most the cap). Profile {profile}.",
+            PanelHeight: 110, XMin: 0);
         return new ReportChart(id, id + fileSuffix + ".svg", title,
-            $"{title} per scenario: a migration converges when what is left fits in the downtime limit; "
-            + "a line that stays up was still chasing the guest's writes at the deadline (or failed).",
+            $"{title} per scenario, every migration: a migration converges when what is left falls under the dashed switch-over threshold; "
+            + "a line that stays above it was still chasing the guest's writes at the deadline (or failed).",
             SvgTimeSeriesChart.Render(spec));
+    }
+
+    private static SvgPanel ConvergencePanel(string scenario, IReadOnlyList<MigrationTimeline> migrations)
+    {
+        var lines = migrations.Where(t => t.RamRemaining.Count > 0)
+            .Select((t, i) => new SvgStepSeries(
+                $"migration #{i + 1} of the scenario",
+                SvgBarChart.Palette[i % SvgBarChart.Palette.Length], t.RamRemaining,
+                $"{t.Name} ({t.Workload}): {t.Outcome} at {Fmt(t.RamRemaining[^1].T, 2)} s with {Fmt(t.RamRemaining[^1].Value, 1)} MiB still to send"
+                + (t.MaxCpuThrottle > 0 ? $", throttle up to {Fmt(t.MaxCpuThrottle, 0)} %" : "")))
+            .ToList();
+        var first = migrations[0];
+        var outcomes = string.Join(", ", migrations.GroupBy(t => t.Outcome).Select(g => $"{g.Count()} {g.Key}"));
+        var throttle = migrations.Max(t => t.MaxCpuThrottle) is > 0 and var most ? $", throttle up to {Fmt(most, 0)} %" : "";
+        var threshold = first.SwitchOverThresholdMib;
+        return new SvgPanel($"{scenario} ({first.Settings}): {outcomes}{throttle}", "MiB", lines, threshold, [], [], 0,
+            threshold is null ? null : $"switch-over threshold: {Fmt(first.MaxBandwidthMib, 0)} MiB/s × {Fmt(first.DowntimeLimitMs, 0)} ms");
     }
 
     /// <summary>

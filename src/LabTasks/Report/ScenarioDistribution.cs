@@ -32,6 +32,20 @@ public sealed record ScenarioDistribution(
           + (d.P95.Value is { } p95 ? $", p95 {Fmt(p95, decimals)}" : "")
           + $" (n={d.Count})";
 
+    /// <summary>
+    /// One figure in words for a sentence: "41 ms (median of 3)"; "41 ms (one migration)" — a single
+    /// migration's value is never called a median.
+    /// </summary>
+    public static string Short(SampleDistribution? d, int decimals, string unit) =>
+        d is null ? "n/a"
+        : d.Count == 1 ? $"{Fmt(d.Median, decimals)}{unit} (one migration)"
+        : $"{Fmt(d.Median, decimals)}{unit} (median of {d.Count} migrations)";
+
+    public string DowntimeShort => Short(Downtime, 0, " ms");
+    public string NetworkDowntimeShort => Short(NetworkDowntime, 0, " ms");
+    public string TotalTimeShort => Short(TotalTime, 0, " ms");
+    public string DuringOverBaselineShort => Short(DuringOverBaseline, 2, "× its baseline rate");
+
     public double? DowntimeMedian => Downtime?.Median;
     public double? NetworkDowntimeMedian => NetworkDowntime?.Median;
     public double? DuringOverBaselineMedian => DuringOverBaseline?.Median;

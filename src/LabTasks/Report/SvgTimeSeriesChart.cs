@@ -94,7 +94,7 @@ public static class SvgTimeSeriesChart
             ("transform", $"rotate(-90 18 {SvgDocument.Num(cy)})"));
 
         if (panel.Baseline is { } baseline)
-            svg.WithTooltip("line", $"{BaselineName}: {Fmt(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
+            svg.WithTooltip("line", $"{panel.BaselineName ?? BaselineName}: {Fmt(baseline, panel.ValueDecimals)} {panel.YAxisLabel}",
                 ("x1", Left), ("y1", Y(baseline)), ("x2", Left + width), ("y2", Y(baseline)),
                 ("stroke", Muted), ("stroke-width", 1.5), ("stroke-dasharray", "6 4"), ("class", "baseline"));
         foreach (var series in panel.Series)
@@ -126,8 +126,8 @@ public static class SvgTimeSeriesChart
     private static List<SvgLegendEntry> LegendEntries(SvgTimeSeriesSpec spec)
     {
         var entries = spec.Panels.SelectMany(p => p.Series).DistinctBy(s => s.Name).Select(s => SvgLegendEntry.Line(s.Name, s.Color)).ToList();
-        if (spec.Panels.Any(p => p.Baseline is not null))
-            entries.Add(SvgLegendEntry.Line(BaselineName, Muted, 1.5, "6 4"));
+        foreach (var name in spec.Panels.Where(p => p.Baseline is not null).Select(p => p.BaselineName ?? BaselineName).Distinct())
+            entries.Add(SvgLegendEntry.Line(name, Muted, 1.5, "6 4"));
         entries.AddRange(spec.Panels.SelectMany(p => p.Bands).DistinctBy(b => b.Name).Select(b => SvgLegendEntry.Box(b.Name, b.Color, Math.Max(b.Opacity, 0.35))));
         entries.AddRange(spec.Panels.SelectMany(p => p.Marks).DistinctBy(m => m.Name).Select(m => SvgLegendEntry.Tick(m.Name, m.Color)));
         return entries;

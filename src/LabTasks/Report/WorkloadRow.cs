@@ -20,4 +20,12 @@ public sealed record WorkloadRow(
     double? LatencyMaxDuring,
     string Sparkline,
     string SeriesStart,
-    string SeriesEnd);
+    string SeriesEnd)
+{
+    /// <summary>
+    /// The workload's median over the migration window (the migrate command to the migration's end):
+    /// the figure the recorded during ÷ baseline ratio was computed from. The whole run's median
+    /// (<see cref="During"/>) also covers the seconds before and after the migration, so it is not that ratio's numerator.
+    /// </summary>
+    public double? WindowMedian => DuringOverBaseline * Baseline;
+}
