@@ -12,4 +12,5 @@ public sealed record QuestionC(
     string? ToolVersion,
     string? DurationSeconds,
     string? Accel,
-    LatencySection Latency);
+    LatencySection Latency,
+    DeviceCost? DeviceCost = null);
