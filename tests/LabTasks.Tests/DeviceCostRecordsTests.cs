@@ -32,7 +32,7 @@ public class DeviceCostRecordsTests
     public void The_device_counting_run_records_counts_and_per_packet_figures_under_its_own_run_label()
     {
         var counts = new DeviceTraceCounts(RegisterReads: 1228, RegisterWrites: 3823, QueueKicks: 0, VirtioNotifies: 0, Interrupts: 614);
-        var records = DeviceCountRecords.From(counts, packets: 21808, seconds: 2, Labels(), Time).ToList();
+        var records = DeviceCountRecords.From(counts, packets: 21808, bytes: 16987616, seconds: 2, Labels(), Time).ToList();
 
         double Value(string metric) => records.Single(r => r.Metric == metric).Value!.Value;
         Assert.Equal(counts.RegisterAccesses, Value("nic_register_accesses"));
@@ -40,6 +40,7 @@ public class DeviceCostRecordsTests
         Assert.Equal(counts.Interrupts / 21808.0, Value("nic_interrupts_per_packet"), 9);
         Assert.Equal(0, Value("virtqueue_kicks_per_packet"));
         Assert.Equal(21808, Value("device_count_packets"));
+        Assert.Equal(16987616 / 21808.0, Value("device_count_bytes_per_packet"), 9);
         Assert.All(records, r => Assert.Equal("device-count", r.Label("run")));
         Assert.All(records, r => Assert.Equal("guest-proc-net-dev", r.Label("packet_source")));
         Assert.DoesNotContain(records, r => r.Metric == "throughput");
@@ -48,7 +49,7 @@ public class DeviceCostRecordsTests
     [Fact]
     public void Without_packets_there_is_no_per_packet_figure()
     {
-        var records = DeviceCountRecords.From(new DeviceTraceCounts(5, 5, 0, 0, 1), packets: 0, seconds: 2, Labels(), Time).ToList();
+        var records = DeviceCountRecords.From(new DeviceTraceCounts(5, 5, 0, 0, 1), packets: 0, bytes: 0, seconds: 2, Labels(), Time).ToList();
         Assert.DoesNotContain(records, r => r.Metric.EndsWith("_per_packet", StringComparison.Ordinal));
         Assert.Equal(10, records.Single(r => r.Metric == "nic_register_accesses").Value);
     }

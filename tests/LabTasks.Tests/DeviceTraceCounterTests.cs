@@ -79,6 +79,7 @@ public class DeviceTraceCounterTests
         var eth0 = File.ReadAllLines(Fixture($"{model}-proc-net-dev-after.txt")).Single(l => l.TrimStart().StartsWith("eth0:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(long.Parse(eth0[2]) + long.Parse(eth0[10]), after);
+        Assert.Equal(long.Parse(eth0[1]) + long.Parse(eth0[9]), NetDevPackets.TotalBytes(File.ReadAllText(Fixture($"{model}-proc-net-dev-after.txt"))));
         Assert.True(after - before > 10_000);
         Assert.Equal(0, NetDevPackets.Total("    lo:  100  7  0 0 0 0 0 0  100  7 0 0 0 0 0 0\n"));
     }

@@ -23,6 +23,7 @@ public class ReportDeviceCostTests
     private static double Accesses(int cell) => cell * 1.5;
     private static double Kicks(int cell) => cell == 0 || cell == 1 ? 0.06 + cell * 0.01 : 0;
     private static double Interrupts(int cell) => 0.03 + cell * 0.02;
+    private static double BytesPerPacket(int cell) => 700 + cell * 1000.4;
 
     private static List<Record> Constructed()
     {
@@ -43,6 +44,7 @@ public class ReportDeviceCostTests
             records.Add(new Record("virtqueue_kicks_per_packet", Kicks(cell), "1/packet", counting, time));
             records.Add(new Record("nic_interrupts_per_packet", Interrupts(cell), "1/packet", counting, time));
             records.Add(new Record("device_count_packets", 20000 + cell, "count", counting, time));
+            records.Add(new Record("device_count_bytes_per_packet", BytesPerPacket(cell), "bytes", counting, time));
         }
         return records;
     }
@@ -68,7 +70,7 @@ public class ReportDeviceCostTests
         for (var d = 0; d < Directions.Length; d++)
         {
             var cell = n * 2 + d;
-            Assert.Contains($"| {Nics[n]} | {Directions[d]} | {F((Vcpu(cell, 1) + Vcpu(cell, 2)) / 2, 2)} | {F((MainCores(cell, 1) + MainCores(cell, 2)) / 2, 2)} | {F(Accesses(cell), 2)} | {F(Kicks(cell), 2)} | {F(Interrupts(cell), 2)} |", c);
+            Assert.Contains($"| {Nics[n]} | {Directions[d]} | {F((Vcpu(cell, 1) + Vcpu(cell, 2)) / 2, 2)} | {F((MainCores(cell, 1) + MainCores(cell, 2)) / 2, 2)} | {F(Accesses(cell), 2)} | {F(Kicks(cell), 2)} | {F(Interrupts(cell), 2)} | {F(BytesPerPacket(cell), 0)} |", c);
         }
         // The table comes after the throughput evidence and before the latency part.
         Assert.True(c.IndexOf("| vCPU cores |", StringComparison.Ordinal) > c.IndexOf("median Gbit/s", StringComparison.Ordinal));

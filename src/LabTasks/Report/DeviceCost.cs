@@ -24,7 +24,7 @@ public sealed record DeviceCost(IReadOnlyList<DeviceCostRow> Rows, IReadOnlyList
             double? Counted(string metric) => Median(cell.Where(x => x.Metric == metric && x.Label("run") == DeviceCountRun));
             return new DeviceCostRow(r.Nic, r.Direction, r.Median, Cores("vcpu"), Cores("main"), Cores("other"),
                 Counted("nic_register_accesses_per_packet"), Counted("virtqueue_kicks_per_packet"), Counted("nic_interrupts_per_packet"),
-                Counted("device_count_packets"));
+                Counted("device_count_packets"), Counted("device_count_bytes_per_packet"));
         }).ToList();
         return new DeviceCost(rows, SentencesFor(rows));
     }

@@ -15,4 +15,5 @@ public sealed record DeviceCostRow(
     double? RegisterAccessesPerPacket,
     double? KicksPerPacket,
     double? InterruptsPerPacket,
-    double? Packets);
+    double? Packets,
+    double? BytesPerPacket);

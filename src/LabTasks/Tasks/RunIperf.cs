@@ -108,7 +108,7 @@ public sealed class RunIperf : MeasuringTask
                 "stop the guest (dotnet build experiments/virtio-vs-e1000.proj -t:Clean) and build again.");
         using var qmp = QmpClient.Connect(new LabState(Namespace).QmpSocket(GuestName), TimeSpan.FromSeconds(10));
         var offset = new FileInfo(traceLog).Length;
-        var packetsBefore = GuestPackets(ssh);
+        var netDevBefore = GuestNetDev(ssh);
         var time = DateTimeOffset.UtcNow;
         _runSeconds = Math.Min(DeviceCountSeconds, DurationSeconds);
         string output;
@@ -121,7 +121,9 @@ public sealed class RunIperf : MeasuringTask
         {
             SetTraceEvents(qmp, enable: false);
         }
-        var packets = GuestPackets(ssh) - packetsBefore;
+        var netDevAfter = GuestNetDev(ssh);
+        var packets = Net.NetDevPackets.Total(netDevAfter) - Net.NetDevPackets.Total(netDevBefore);
+        var bytes = Net.NetDevPackets.TotalBytes(netDevAfter) - Net.NetDevPackets.TotalBytes(netDevBefore);
         var trace = TraceExcerpt.ReadFrom(traceLog, offset);
         var rawTrace = Path.Combine(rawDirectory, $"{nic}-{direction}-{DeviceCountRecords.RunLabel}.trace.log.gz");
         TraceExcerpt.WriteGzip(rawTrace, trace);
@@ -131,13 +133,12 @@ public sealed class RunIperf : MeasuringTask
             $"VirtLab: {Experiment} {nic} {direction} device count: {packets} packets, {counts.RegisterAccesses} register accesses, {counts.QueueKicks} kicks, {counts.Interrupts} interrupts"));
         var labels = Labels(cell, 0, rawTrace);
         labels.Remove("repeat");
-        return DeviceCountRecords.From(counts, packets, _runSeconds, labels, time);
+        return DeviceCountRecords.From(counts, packets, bytes, _runSeconds, labels, time);
     }
 
     private const int DeviceCountSeconds = 2;
 
-    private long GuestPackets(GuestSsh ssh) =>
-        Net.NetDevPackets.Total(ssh.Run("cat /proc/net/dev", TimeSpan.FromSeconds(30), Cancellation).StandardOutput);
+    private string GuestNetDev(GuestSsh ssh) => ssh.Run("cat /proc/net/dev", TimeSpan.FromSeconds(30), Cancellation).StandardOutput;
 
     private static void SetTraceEvents(QmpClient qmp, bool enable)
     {
