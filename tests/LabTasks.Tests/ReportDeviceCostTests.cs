@@ -109,3 +109,43 @@ public class ReportDeviceCostTests
         Assert.Contains("median Gbit/s", c);
     }
 }
+
+/// <summary>Question C's device cost table on the records of a real quick run (tests/fixtures/records/README.md).</summary>
+public class ReportDeviceCostRealRunTests
+{
+    private static string Fixture => Path.Combine(ReportWorkspace.FixtureDir, "virtio-vs-e1000-quick-device", "records.ndjson");
+
+    private static double Median(IEnumerable<Record> records) => SampleStatistics.From(records.Select(r => r.Value!.Value)).Median;
+    private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Every_guest_cell_has_one_counting_run_kept_apart_from_the_throughput()
+    {
+        var records = RecordFile.Read(Fixture);
+        var counting = records.Where(r => r.Label("run") == "device-count").ToList();
+        Assert.Equal(6, counting.Where(r => r.Metric == "device_count_packets").Select(r => (r.Label("nic"), r.Label("direction"))).Distinct().Count());
+        Assert.DoesNotContain(counting, r => r.Metric == "throughput");
+        Assert.DoesNotContain(records, r => r.Metric == "throughput" && r.Label("run") is not null);
+        // Emulated models have no virtqueue; virtio-net's doorbells are kicks, not traced register accesses.
+        Assert.All(counting.Where(r => r.Metric == "virtqueue_kicks" && r.Label("nic") != "virtio-net-pci"), r => Assert.Equal(0, r.Value));
+        Assert.All(counting.Where(r => r.Metric == "nic_register_accesses" && r.Label("nic") == "virtio-net-pci"), r => Assert.Equal(0, r.Value));
+        Assert.All(counting.Where(r => r.Metric == "nic_register_accesses" && r.Label("nic") != "virtio-net-pci"), r => Assert.True(r.Value > 0));
+    }
+
+    [Fact]
+    public void The_table_traces_to_the_real_records()
+    {
+        var records = RecordFile.Read(Fixture);
+        using var ws = new ReportWorkspace();
+        ws.Place(ReportIperf.Experiment, Fixture);
+        var c = ReportWorkspace.Section(ReportGenerator.Render(ws.Options()).Markdown, "C");
+
+        foreach (var cell in records.Where(r => r.Metric == "device_count_packets").Select(r => (Nic: r.Label("nic")!, Direction: r.Label("direction")!)))
+        {
+            var of = records.Where(r => r.Label("nic") == cell.Nic && r.Label("direction") == cell.Direction).ToList();
+            double Cores(string role) => Median(of.Where(r => r.Metric == "qemu_thread_cpu_cores" && r.Label("thread_role") == role));
+            double Counted(string metric) => Median(of.Where(r => r.Metric == metric && r.Label("run") == "device-count"));
+            Assert.Contains($"| {cell.Nic} | {cell.Direction} | {F(Cores("vcpu"))} | {F(Cores("main"))} | {F(Counted("nic_register_accesses_per_packet"))} | {F(Counted("virtqueue_kicks_per_packet"))} | {F(Counted("nic_interrupts_per_packet"))} |", c);
+        }
+    }
+}
