@@ -83,6 +83,20 @@ public sealed class GuestKernelArgumentsTests
         }
     }
 
+    [Fact]
+    public void Every_guest_names_its_threads_and_has_a_trace_log_beside_its_serial_log()
+    {
+        var spec = LabGuest.From(Item("pti=on")).Spec("guest-e1000", "tcg", "e1000");
+        var args = QemuCommandLine.Build(spec, "/tmp/run/guest-e1000.pid", "/tmp/run/guest-e1000.qmp");
+
+        Assert.Equal("guest=guest-e1000,debug-threads=on", args[args.IndexOf("-name") + 1]);
+        Assert.Equal("/tmp/run/guest-e1000.trace.log", args[args.IndexOf("-D") + 1]);
+        Assert.Equal(Path.GetDirectoryName(spec.SerialLog), Path.GetDirectoryName(spec.TraceLog));
+        Assert.DoesNotContain("-D", QemuCommandLine.Build(spec with { TraceLog = null }, "/tmp/p", "/tmp/q"));
+        var e = Assert.Throws<LabException>(() => QemuCommandLine.Build(spec with { Name = "a,debug-threads=off" }, "/tmp/p", "/tmp/q"));
+        Assert.Equal(LabCodes.GuestBoot, e.Code);
+    }
+
     private static TaskItem Item(string kernelArguments)
     {
         var item = new TaskItem("lab-guest");

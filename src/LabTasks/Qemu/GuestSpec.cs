@@ -20,7 +20,8 @@ public sealed record GuestSpec(
     IReadOnlyList<GuestNic> Nics,
     string SerialLog,
     IReadOnlyList<string>? ExtraKernelArgs = null,
-    string? Incoming = null)
+    string? Incoming = null,
+    string? TraceLog = null)
 {
     public static readonly string[] Accelerators = ["kvm", "tcg"];
 }

@@ -13,10 +13,13 @@ public static class QemuCommandLine
     {
         if (!GuestSpec.Accelerators.Contains(g.Accel))
             throw new LabException(LabCodes.GuestBoot, $"'{g.Accel}' is not an accelerator VirtLab knows.", "use kvm or tcg.");
+        if (g.Name.Length == 0 || g.Name.Contains(','))
+            throw new LabException(LabCodes.GuestBoot, $"'{g.Name}' is not a guest name QEMU's -name accepts.", "use letters, digits and '-'.");
         var inv = CultureInfo.InvariantCulture;
         var args = new List<string>
         {
-            "-name", g.Name,
+            // debug-threads names QEMU's threads ("CPU 0/TCG", "worker" …), so their CPU time can be told apart.
+            "-name", $"guest={g.Name},debug-threads=on",
             "-accel", g.Accel,
             // KVM runs the host's CPU model; TCG emulates the richest model it has.
             "-cpu", g.Accel == "kvm" ? "host" : "max",
@@ -31,6 +34,8 @@ public static class QemuCommandLine
             "-pidfile", pidFile,
             "-daemonize",
         };
+        // QEMU's trace events (log backend) go to this file; none is enabled until a QMP trace-event-set-state.
+        if (g.TraceLog is { } traceLog) args.AddRange(["-D", traceLog]);
         if (g.Incoming is { } incoming)
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(incoming, @"^(tcp:127\.0\.0\.1:[0-9]{1,5}|unix:/[A-Za-z0-9_./-]+|defer)$"))

@@ -11,7 +11,6 @@ public sealed record IperfRow(
     double? Max,
     bool Noisy,
     double? RelativeSpread,
-    double? CpuSecondsPerGbit,
     double? Retransmits,
     double? ToVirtio,
     string? Machine,

@@ -5,7 +5,7 @@ namespace VirtLab.Report;
 
 /// <summary>
 /// The model behind virtio-vs-e1000's summary.md: per direction, per NIC model, the median TCP
-/// throughput over repeats, its ratio to virtio-net and the QEMU CPU seconds spent per Gbit moved;
+/// throughput over repeats, its ratio to virtio-net and its retransmissions;
 /// and the round-trip latency when the run measured it (null for runs from before).
 /// </summary>
 public sealed record IperfSummary(string Experiment, string Profile, DateTime Generated, IReadOnlyList<DirectionSummary> Directions,
@@ -47,7 +47,7 @@ public sealed record IperfSummary(string Experiment, string Profile, DateTime Ge
         if (values.Count == 0) return null;
         var s = SampleStatistics.From(values);
         return new NicRow(nic, s.Count, s.Median, s.Min, s.Max, s.ConfidenceLow95, s.ConfidenceHigh95, s.IsNoisy(), s.RelativeSpread,
-            virtio is > 0 ? s.Median / virtio : null, Median(records, nic, "qemu_cpu_seconds_per_gbit"), Median(records, nic, "retransmits"),
+            virtio is > 0 ? s.Median / virtio : null, Median(records, nic, "retransmits"),
             values, records.Count(r => r.Label("nic") == nic && r.Metric == "throughput" && r.Label("noisy") == "true"));
     }
 

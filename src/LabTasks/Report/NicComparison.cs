@@ -1,5 +1,4 @@
 namespace VirtLab.Report;
 
 /// <summary>virtio-net against one emulated NIC in one direction.</summary>
-public sealed record NicComparison(string Direction, string Emulated, double Virtio, double Other, double VirtioOverOther,
-    double? VirtioCpuPerGbit, double? OtherCpuPerGbit, double? CpuPerGbitRatio);
+public sealed record NicComparison(string Direction, string Emulated, double Virtio, double Other, double VirtioOverOther);

@@ -1,6 +1,6 @@
 namespace VirtLab.Report;
 
-/// <summary>One NIC model's throughput in one direction over repeats, with its cost in QEMU CPU time.</summary>
+/// <summary>One NIC model's throughput in one direction over repeats, with its retransmissions.</summary>
 public sealed record NicRow(
     string Nic,
     int Count,
@@ -12,7 +12,6 @@ public sealed record NicRow(
     bool Noisy,
     double RelativeSpread,
     double? ToVirtio,
-    double? CpuSecondsPerGbitMedian,
     double? RetransmitsMedian,
     IReadOnlyList<double>? Values = null,
     int NoisyRepeats = 0);

@@ -12,7 +12,8 @@ public sealed record QuestionC(
     string? ToolVersion,
     string? DurationSeconds,
     string? Accel,
-    LatencySection Latency)
+    LatencySection Latency,
+    DeviceCost? DeviceCost = null)
 {
     /// <summary>virtio-net had the higher median throughput against every emulated NIC in every direction.</summary>
     public bool VirtioFastestEverywhere => Comparisons.Count > 0 && Comparisons.All(c => c.VirtioOverOther > 1);

@@ -4,7 +4,8 @@ namespace VirtLab.Report;
 
 /// <summary>
 /// Question C's model: the virtio-vs-e1000 records summarized per NIC model and direction — iperf's
-/// throughput via <see cref="IperfSummary"/>, sockperf's round-trip latency via <see cref="ReportLatency"/>.
+/// throughput via <see cref="IperfSummary"/>, sockperf's round-trip latency via <see cref="ReportLatency"/>,
+/// what each NIC model cost QEMU via <see cref="DeviceCost"/>.
 /// </summary>
 public static class ReportIperf
 {
@@ -34,7 +35,8 @@ public static class ReportIperf
             ToolVersion: Label("tool_version"),
             DurationSeconds: Label("duration_seconds"),
             Accel: records.Where(r => r.Label("nic") != Loopback).Select(r => r.Label("accel")).FirstOrDefault(v => !string.IsNullOrEmpty(v)),
-            Latency: ReportLatency.Build(measured.Records, profileArgument));
+            Latency: ReportLatency.Build(measured.Records, profileArgument),
+            DeviceCost: DeviceCost.From(records, nicRows));
     }
 
     public static bool IsIperf(Record r) => r.Label("tool") is "iperf2" or "iperf3" || r.Metric == "throughput";
@@ -52,14 +54,14 @@ public static class ReportIperf
         {
             if (rows.Any(r => r.Nic == u.Key.Nic && r.Direction == u.Key.Direction)) continue;
             rows.Add(new IperfRow(u.Key.Nic, u.Key.Direction, "unavailable", u.First().Label("reason") ?? "no reason recorded",
-                0, null, null, null, false, null, null, null, null, machine));
+                0, null, null, null, false, null, null, null, machine));
         }
         return rows.OrderBy(r => Order(IperfSummary.NicOrder, r.Nic)).ThenBy(r => r.Nic == Loopback).ThenBy(r => Order(DirectionOrder, r.Direction)).ToList();
     }
 
     private static IperfRow ToRow(NicRow r, string direction, string? machine) => new(
         r.Nic, direction, "measured", null, r.Count, r.Median, r.Min, r.Max, r.Noisy, r.RelativeSpread,
-        r.CpuSecondsPerGbitMedian, r.RetransmitsMedian, r.ToVirtio, machine, r.Values, r.NoisyRepeats);
+        r.RetransmitsMedian, r.ToVirtio, machine, r.Values, r.NoisyRepeats);
 
     /// <summary>virtio-net against each emulated model, per direction, where both were measured.</summary>
     public static List<NicComparison> Compare(IReadOnlyList<IperfRow> rows)
@@ -68,9 +70,8 @@ public static class ReportIperf
         foreach (var virtio in rows.Where(r => r.IsVirtio && r.Median is > 0))
         foreach (var other in rows.Where(r => !r.IsVirtio && r.Nic != Loopback && r.Direction == virtio.Direction && r.Median is > 0))
         {
-            double? cpuRatio = virtio.CpuSecondsPerGbit is > 0 && other.CpuSecondsPerGbit is { } o ? o / virtio.CpuSecondsPerGbit : null;
             comparisons.Add(new NicComparison(virtio.Direction, other.Nic, virtio.Median!.Value, other.Median!.Value,
-                virtio.Median.Value / other.Median.Value, virtio.CpuSecondsPerGbit, other.CpuSecondsPerGbit, cpuRatio));
+                virtio.Median.Value / other.Median.Value));
         }
         return comparisons;
     }

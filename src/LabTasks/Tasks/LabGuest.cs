@@ -49,7 +49,8 @@ public sealed record LabGuest(
         new(name, accel, MemoryMiB, Vcpus, Kernel, Initramfs, Address, PrefixLength, HostAddress,
             [new GuestNic(nicModel, LabNetwork.TapName(name), QemuCommandLine.Mac(1, 0))],
             serialLog is { Length: > 0 } ? serialLog : SerialLog(name),
-            KernelArgumentList);
+            KernelArgumentList,
+            TraceLog: TraceLog(name));
 
     /// <summary>The extra kernel arguments, one per entry.</summary>
     public IReadOnlyList<string> KernelArgumentList => KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -58,6 +59,9 @@ public sealed record LabGuest(
     public string KernelArgumentsLabel => KernelArgumentList.Count == 0 ? "none" : string.Join(' ', KernelArgumentList);
 
     public string SerialLog(string name) => Path.Combine(RunDirectory, name + ".serial.log");
+
+    /// <summary>Where the guest's QEMU writes trace events (enabled only for device counting runs).</summary>
+    public string TraceLog(string name) => Path.Combine(RunDirectory, name + ".trace.log");
 
     public GuestLauncher Launcher(LabState lab) => new(lab, PrivateKeyFile, HostKeyFile);
 

@@ -37,8 +37,11 @@ public abstract class MeasuringTask : LabTask
     /// records. Every repeat's records carry the noise labels; all carry runs and stop_reason. The
     /// cell's result file (metadata ResultFile) is written, atomically, only when every run
     /// succeeded, so a failed or cancelled cell leaves no result and is measured again.
+    /// <paramref name="afterRepeats"/>(raw folder), when given, is one extra run after the repeats
+    /// (not a repeat: no noise, runs or stop_reason labels); its records join the cell's file.
     /// </summary>
-    protected void MeasureRepeats(ITaskItem cell, string headlineMetric, string describe, Func<RepeatRun, string, IEnumerable<Record>> measure)
+    protected void MeasureRepeats(ITaskItem cell, string headlineMetric, string describe, Func<RepeatRun, string, IEnumerable<Record>> measure,
+        Func<string, IEnumerable<Record>>? afterRepeats = null)
     {
         var policy = Policy;
         var resultFile = cell.GetMetadata("ResultFile");
@@ -80,6 +83,11 @@ public abstract class MeasuringTask : LabTask
         if (policy.IsAdaptive || noisy > 0)
             Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                 $"VirtLab: {describe}: {runs} run(s), {noisy} noisy, stopped: {stop}"));
+        if (afterRepeats is not null)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            records.AddRange(afterRepeats(rawDirectory));
+        }
         RecordFile.Write(resultFile, records);
     }
 

@@ -13,8 +13,9 @@ namespace VirtLab.Tasks;
 /// <summary>
 /// Measures TCP throughput between the lab guest and the host side of br0 (the server side runs
 /// in the lab namespace), or on loopback inside the lab namespace for the host reference. The QEMU
-/// process's CPU time is read from /proc around each run. Raw outputs are kept; a cell's records
-/// are written (atomically) only when all its repeats succeeded.
+/// process's CPU time, per thread, is read from /proc around each run; after a guest cell's repeats
+/// one extra device counting run traces the NIC's work. Raw outputs are kept; a cell's records are
+/// written (atomically) only when all its repeats succeeded.
 /// </summary>
 public sealed class RunIperf : MeasuringTask
 {
@@ -64,24 +65,85 @@ public sealed class RunIperf : MeasuringTask
                 _runSeconds = repeat.IsWarmup ? Math.Min(WarmupSeconds, DurationSeconds) : DurationSeconds;
                 var time = DateTimeOffset.UtcNow;
                 var cpuBefore = qemuPid is { } p1 ? ProcessCpuTime.Seconds(p1) : (double?)null;
-                var (output, result) = nic == "loopback" ? Loopback() : direction switch
-                {
-                    "guest-to-host" => GuestToHost(ssh!),
-                    "host-to-guest" => HostToGuest(ssh!),
-                    // The targets refuse other directions; a cell built by hand must not be measured under a wrong label.
-                    _ => throw new LabException(LabCodes.ConfigBadValue, $"iperf direction '{direction}' is not guest-to-host or host-to-guest.",
-                        "use IperfDirection items guest-to-host and host-to-guest."),
-                };
+                var threadsBefore = qemuPid is { } p3 ? QemuThreadCpu.Read(p3) : null;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var (output, result) = RunOnce(nic, direction, ssh);
+                var seconds = clock.Elapsed.TotalSeconds;
                 var cpu = qemuPid is { } p2 && cpuBefore is { } before ? ProcessCpuTime.Seconds(p2) - before : (double?)null;
-                var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-{repeat.RawName}.{(Tool == "iperf3" ? "json" : "txt")}");
+                var cores = qemuPid is { } p4 && threadsBefore is not null ? QemuThreadCpu.CoresByRole(p4, threadsBefore, QemuThreadCpu.Read(p4), seconds) : null;
+                var rawFile = Path.Combine(rawDirectory, $"{nic}-{direction}-{repeat.RawName}.{RawExtension}");
                 AtomicFile.WriteAllText(rawFile, output);
                 if (repeat.IsWarmup) return [];
-                var cost = cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $", QEMU used {c:0.00} CPU s") : "";
+                var cost = cores is { } c
+                    ? string.Create(CultureInfo.InvariantCulture, $", QEMU's vCPU threads {c[QemuThreadRole.Vcpu]:0.00} cores, main loop {c[QemuThreadRole.Main]:0.00}")
+                    : "";
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"VirtLab: {Experiment} {nic} {direction} repeat {repeat.Number}/{Policy}: {result.Summary.BitsPerSecond / 1e9:0.000} Gbit/s{cost}"));
-                return IperfRecords.From(result, cpu, Labels(cell, repeat.Number, rawFile), time);
-            });
+                return IperfRecords.From(result, cpu, Labels(cell, repeat.Number, rawFile), time, cores);
+            }, nic == "loopback" ? null : rawDirectory => DeviceCount(cell, nic, direction, ssh!, rawDirectory));
         }
+    }
+
+    private string RawExtension => Tool == "iperf3" ? "json" : "txt";
+
+    private (string Output, IperfResult Result) RunOnce(string nic, string direction, GuestSsh? ssh) => nic == "loopback" ? Loopback() : direction switch
+    {
+        "guest-to-host" => GuestToHost(ssh!),
+        "host-to-guest" => HostToGuest(ssh!),
+        // The targets refuse other directions; a cell built by hand must not be measured under a wrong label.
+        _ => throw new LabException(LabCodes.ConfigBadValue, $"iperf direction '{direction}' is not guest-to-host or host-to-guest.",
+            "use IperfDirection items guest-to-host and host-to-guest."),
+    };
+
+    /// <summary>
+    /// One short extra run with QEMU's device trace events on (tracing costs CPU, so never during a
+    /// repeat): the NIC's register accesses, virtqueue kicks and interrupts per packet the guest's NIC
+    /// moved. The trace excerpt (gzip) and iperf's output stay in raw/.
+    /// </summary>
+    private IEnumerable<Records.Record> DeviceCount(ITaskItem cell, string nic, string direction, GuestSsh ssh, string rawDirectory)
+    {
+        var traceLog = LabGuest.TraceLog(GuestName);
+        if (!File.Exists(traceLog))
+            throw new LabException(LabCodes.Benchmark, $"QEMU's trace log {traceLog} does not exist: guest {GuestName} was started without -D.",
+                "stop the guest (dotnet build experiments/virtio-vs-e1000.proj -t:Clean) and build again.");
+        using var qmp = QmpClient.Connect(new LabState(Namespace).QmpSocket(GuestName), TimeSpan.FromSeconds(10));
+        var offset = new FileInfo(traceLog).Length;
+        var netDevBefore = GuestNetDev(ssh);
+        var time = DateTimeOffset.UtcNow;
+        _runSeconds = Math.Min(DeviceCountSeconds, DurationSeconds);
+        string output;
+        SetTraceEvents(qmp, enable: true);
+        try
+        {
+            (output, _) = RunOnce(nic, direction, ssh);
+        }
+        finally
+        {
+            SetTraceEvents(qmp, enable: false);
+        }
+        var netDevAfter = GuestNetDev(ssh);
+        var packets = Net.NetDevPackets.Total(netDevAfter) - Net.NetDevPackets.Total(netDevBefore);
+        var bytes = Net.NetDevPackets.TotalBytes(netDevAfter) - Net.NetDevPackets.TotalBytes(netDevBefore);
+        var trace = TraceExcerpt.ReadFrom(traceLog, offset);
+        var rawTrace = Path.Combine(rawDirectory, $"{nic}-{direction}-{DeviceCountRecords.RunLabel}.trace.log.gz");
+        TraceExcerpt.WriteGzip(rawTrace, trace);
+        AtomicFile.WriteAllText(Path.Combine(rawDirectory, $"{nic}-{direction}-{DeviceCountRecords.RunLabel}.{RawExtension}"), output);
+        var counts = DeviceTraceCounter.Count(trace, nic);
+        Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+            $"VirtLab: {Experiment} {nic} {direction} device count: {packets} packets, {counts.RegisterAccesses} register accesses, {counts.QueueKicks} kicks, {counts.Interrupts} interrupts"));
+        var labels = Labels(cell, 0, rawTrace);
+        labels.Remove("repeat");
+        return DeviceCountRecords.From(counts, packets, bytes, _runSeconds, labels, time);
+    }
+
+    private const int DeviceCountSeconds = 2;
+
+    private string GuestNetDev(GuestSsh ssh) => ssh.Run("cat /proc/net/dev", TimeSpan.FromSeconds(30), Cancellation).StandardOutput;
+
+    private static void SetTraceEvents(QmpClient qmp, bool enable)
+    {
+        foreach (var name in DeviceTraceEvents.All)
+            qmp.Execute("trace-event-set-state", new Dictionary<string, object> { ["name"] = name, ["enable"] = enable });
     }
 
     private (string Output, IperfResult Result) Loopback()
