@@ -72,9 +72,9 @@ public class ReportDeviceCostTests
             var cell = n * 2 + d;
             Assert.Contains($"| {Nics[n]} | {Directions[d]} | {F((Vcpu(cell, 1) + Vcpu(cell, 2)) / 2, 2)} | {F((MainCores(cell, 1) + MainCores(cell, 2)) / 2, 2)} | {F(Accesses(cell), 2)} | {F(Kicks(cell), 2)} | {F(Interrupts(cell), 2)} | {F(BytesPerPacket(cell), 0)} |", c);
         }
-        // The table comes after the throughput evidence and before the latency part.
-        Assert.True(c.IndexOf("| vCPU cores |", StringComparison.Ordinal) > c.IndexOf("median Gbit/s", StringComparison.Ordinal));
-        Assert.True(c.IndexOf("| vCPU cores |", StringComparison.Ordinal) < c.IndexOf("### Round-trip latency", StringComparison.Ordinal));
+        // The table explains the answer: it comes after the answer and the throughput evidence, under "Why".
+        Assert.True(c.IndexOf("| vCPU cores |", StringComparison.Ordinal) > c.IndexOf("### Why", StringComparison.Ordinal));
+        Assert.True(c.IndexOf("### Why", StringComparison.Ordinal) > c.IndexOf("**Answer.**", StringComparison.Ordinal));
         Assert.DoesNotContain("per Gbit", c);
     }
 
@@ -106,7 +106,8 @@ public class ReportDeviceCostTests
         var c = RenderC(Iperf);
         Assert.DoesNotContain("| vCPU cores |", c);
         Assert.DoesNotContain("per Gbit", c);
-        Assert.Contains("median Gbit/s", c);
+        Assert.Contains("**Answer.**", c);
+        Assert.Contains("### Why", c);
     }
 }
 
