@@ -193,6 +193,21 @@ public sealed class MigrationParsingTests
         Assert.Equal("completed", c.Status);
         Assert.Equal(65, MigrationSample.Double(done.RootElement, "downtime"));
         Assert.Equal(966, MigrationSample.Double(done.RootElement, "total-time"));
+        Assert.Equal(65, MigrationSample.FinalMilliseconds(done.RootElement, "downtime"));
+        Assert.Equal(966, MigrationSample.FinalMilliseconds(done.RootElement, "total-time"));
+    }
+
+    [Fact]
+    public void A_completed_multifd_migration_that_QEMU_7_2_answers_with_zero_times_has_no_times()
+    {
+        using var multifd = JsonDocument.Parse(Fixture("query-migrate-multifd-completed-7.2.json"));
+        Assert.Equal(0, MigrationSample.Double(multifd.RootElement, "total-time"));
+        Assert.Null(MigrationSample.FinalMilliseconds(multifd.RootElement, "total-time"));
+        Assert.Null(MigrationSample.FinalMilliseconds(multifd.RootElement, "downtime"));
+        Assert.Equal(3, MigrationSample.FinalMilliseconds(multifd.RootElement, "setup-time"));
+        // A zero is only "not measured" once completed: an active migration's figures pass as they are.
+        using var active = JsonDocument.Parse("""{"status": "active", "total-time": 0}""");
+        Assert.Equal(0, MigrationSample.FinalMilliseconds(active.RootElement, "total-time"));
     }
 
     [Fact]

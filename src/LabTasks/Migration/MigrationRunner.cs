@@ -273,7 +273,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         var ram = final.TryGetProperty("ram", out var r) ? r : default;
         var startedAt = clock.StartedAt;
         return new MigrationResult(source, destination, outcome, reason, parameters, startedAt, ended,
-            MigrationSample.Double(final, "total-time"), MigrationSample.Double(final, "downtime"), MigrationSample.Double(final, "setup-time"),
+            MigrationSample.FinalMilliseconds(final, "total-time"), MigrationSample.FinalMilliseconds(final, "downtime"), MigrationSample.Double(final, "setup-time"),
             MigrationSample.Long(ram, "transferred"), MigrationSample.Long(ram, "dirty-sync-count"), postcopyAt, faultAt, samples,
             Timeline(sourceEvents, "source", startedAt).Concat(Timeline(destinationEvents, "destination", startedAt)).OrderBy(e => e.T).ToList(),
             final.GetRawText(), lastActive?.GetRawText() ?? "", fault?.Kind, guestLost, pausedAt, recoveredAt);

@@ -36,6 +36,14 @@ public sealed record MigrationSample(
     internal static long? Long(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
 
+    /// <summary>
+    /// total-time or downtime of a finished migration's last answer, or null when QEMU did not
+    /// measure it: QEMU 7.2 answers 0 for both after a completed multifd migration (its multifd
+    /// completion path never stamps them), which would read as a migration without any pause.
+    /// </summary>
+    public static double? FinalMilliseconds(JsonElement final, string name) =>
+        Double(final, name) is { } ms && !(ms == 0 && final.TryGetProperty("status", out var s) && s.GetString() == "completed") ? ms : null;
+
     internal static double? Double(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }

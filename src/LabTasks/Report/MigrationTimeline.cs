@@ -87,9 +87,9 @@ public sealed record MigrationTimeline(
         ? (first.T - DestinationResumedAt!.Value) * 1000
         : null;
 
-    /// <summary>RAM sent per second of the migration (QEMU's total time when it finished, the runner's elapsed time when it did not), MiB/s.</summary>
+    /// <summary>RAM sent per second of the migration (QEMU's total time when it finished and QEMU measured it, otherwise the runner's elapsed time), MiB/s.</summary>
     public double? AverageRateMibPerSecond =>
-        RamTransferredMib is { } sent && (Completed && TotalTimeMs is { } total ? total / 1000 : ElapsedSeconds) is { } seconds && seconds > 0
+        RamTransferredMib is { } sent && ((Completed ? TotalTimeMs / 1000 : null) ?? ElapsedSeconds) is { } seconds && seconds > 0
             ? sent / seconds : null;
 
     /// <summary>The migration moved RAM at ≥ 90 % of max-bandwidth: the cap, not the capability under test, set its pace.</summary>
