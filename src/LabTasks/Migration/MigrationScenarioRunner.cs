@@ -122,7 +122,8 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
                 if (live is not null) ssh = live;
             }
             var during = live is null
-                ? load.Abandon(result.GuestLost ? $"the guest was lost with its source QEMU ({result.Fault}), so {workload} could not be stopped or read"
+                ? load.Abandon(result.GuestLost ? (result.Fault is { } lostTo ? $"the guest was lost with its QEMU ({lostTo}), so {workload} could not be stopped or read"
+                    : $"the guest's QEMU ended after the migration (the guest crashed), so {workload} could not be stopped or read")
                     : $"the guest did not answer SSH after the migration, so {workload} could not be stopped or read")
                 : load.Stop(new WorkloadContext(Netns, source.Address, live), cancel);
             var pings = ping.Stop(result.StartedAt);
@@ -130,7 +131,10 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             network.DeleteTap(result.Completed ? sourceTap : destinationTap);
 
             var integrityProblems = during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
-            var integrity = result.GuestLost
+            // A guest lost to an injected fault is that fault's outcome. One whose destination QEMU
+            // ended after a completed migration without a fault crashed (a guest panic ends QEMU:
+            // -no-reboot, panic=-1): that is the migration's integrity failure, read from its console.
+            var integrity = result.GuestLost && result.Fault is not null
                 ? IntegrityReport.Lost($"no QEMU runs the guest after '{result.Fault}': {result.FailureReason}")
                 : GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems, SerialLog(current.SerialLog), cancel);
             var run = new MigrationRun(plan.Scenario, index, workload, mac, sourceTap, destinationTap, baseline, during, result, pings, frames,
