@@ -55,15 +55,19 @@ done
     echo "|---|---|---|---|---:|"
     for e in "${experiments[@]}"; do
         # compare.md rows: | metric (unit) | condition | baseline | this run | ratio | p | change | verdict |
-        awk -F' \\| ' -v e="$e" '/^\| / && NF >= 8 && $1 !~ /metric/ {
-                metric = $1; sub(/^\| /, "", metric); split(metric, m, " ");
-                if (m[1] !~ /^(events_per_second|transfer_rate|throughput|tcp_rr_latency_p50)$/) next;
-                cell = $4;
-                if (match(cell, /^([0-9.e+-]+) \[([0-9.e+-]+), ([0-9.e+-]+)\]/, v))
-                    printf "| %s | %s | %s | %s | %.1f %% |\n", e, metric, $2, cell, 100 * (v[3] - v[2]) / 2 / v[1];
-                else
-                    printf "| %s | %s | %s | %s | n/a (too few values) |\n", e, metric, $2, cell;
-            }' "$work/$e-compare.md"
+        # (python, not awk: Debian's default awk is mawk, which has no match() with captures)
+        python3 - "$work/$e-compare.md" "$e" <<'PY'
+import re, sys
+headline = {"events_per_second", "transfer_rate", "throughput", "tcp_rr_latency_p50"}
+for line in open(sys.argv[1], encoding="utf-8"):
+    cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+    if not line.startswith("| ") or len(cells) < 8 or cells[0] == "metric" or cells[0].split(" ")[0] not in headline:
+        continue
+    metric, condition, run = cells[0], cells[1], cells[3]
+    m = re.match(r"^([0-9.eE+-]+) \[([0-9.eE+-]+), ([0-9.eE+-]+)\]", run)
+    share = f"{100 * (float(m[3]) - float(m[2])) / 2 / float(m[1]):.1f} %" if m else "n/a (too few values)"
+    print(f"| {sys.argv[2]} | {metric} | {condition} | {run} | {share} |")
+PY
     done
     echo
     echo "## 2. A/A: the same configuration twice"
