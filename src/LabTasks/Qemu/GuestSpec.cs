@@ -21,7 +21,11 @@ public sealed record GuestSpec(
     string SerialLog,
     IReadOnlyList<string>? ExtraKernelArgs = null,
     string? Incoming = null,
-    string? TraceLog = null)
+    string? TraceLog = null,
+    QemuBinary? Qemu = null)
 {
+    /// <summary>The QEMU build the guest runs on (the system's when none is given).</summary>
+    public QemuBinary Binary => Qemu ?? QemuBinary.Distro;
+
     public static readonly string[] Accelerators = ["kvm", "tcg"];
 }

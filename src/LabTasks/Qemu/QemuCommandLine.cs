@@ -6,7 +6,6 @@ namespace VirtLab.Qemu;
 /// <summary>The qemu-system-x86_64 argument list for a guest, built from validated values only.</summary>
 public static class QemuCommandLine
 {
-    public const string Program = "qemu-system-x86_64";
     private static readonly string[] NicModels = ["virtio-net-pci", "e1000", "rtl8139"];
 
     public static List<string> Build(GuestSpec g, string pidFile, string qmpSocket)
@@ -16,7 +15,7 @@ public static class QemuCommandLine
         if (g.Name.Length == 0 || g.Name.Contains(','))
             throw new LabException(LabCodes.GuestBoot, $"'{g.Name}' is not a guest name QEMU's -name accepts.", "use letters, digits and '-'.");
         var inv = CultureInfo.InvariantCulture;
-        var args = new List<string>
+        var args = new List<string>(g.Binary.FirmwareArguments())
         {
             // debug-threads names QEMU's threads ("CPU 0/TCG", "worker" …), so their CPU time can be told apart.
             "-name", $"guest={g.Name},debug-threads=on",
@@ -55,7 +54,7 @@ public static class QemuCommandLine
 
     public static string KernelArgs(GuestSpec g)
     {
-        var args = new List<string>
+        var args = new List<string>(g.Binary.FirmwareArguments())
         {
             "console=ttyS0", "quiet", "panic=-1",
             $"virtlab.ip={g.Address}/{g.PrefixLength}",

@@ -15,13 +15,17 @@ public abstract class GuestTaskBase : LabTask
     /// <summary>0: the guest item's BootTimeoutSeconds (lab.yaml guest.bootTimeoutSeconds).</summary>
     public int TimeoutSeconds { get; set; }
     public string NicModel { get; set; } = "virtio-net-pci";
+    /// <summary>The QEMU build to boot with (a VirtLabQemu item; none: the system's QEMU).</summary>
+    public ITaskItem? Qemu { get; set; }
+
+    protected QemuBinary QemuBinary => QemuBinary.From(Qemu);
 
     private LabGuest? _guest;
     protected LabGuest LabGuest => _guest ??= LabGuest.From(Guest);
     protected LabState Lab => new(Namespace);
 
     /// <summary>The guest's command line; its kernel arguments are the guest item's (lab.yaml guest.kernelArguments), the same for every guest.</summary>
-    protected GuestSpec Spec(string name, string accel) => LabGuest.Spec(name, accel, NicModel, SerialLog);
+    protected GuestSpec Spec(string name, string accel) => LabGuest.Spec(name, accel, NicModel, SerialLog, QemuBinary);
 
     /// <summary>Boots a guest on a fresh tap; a guest that does not become ready is stopped again.</summary>
     protected BootOutcome BootOnOwnTap(string name, string accel)

@@ -25,6 +25,8 @@ public sealed class LiveMigrate : GuestTaskBase
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
     public string Profile { get; set; } = "default";
+    /// <summary>The accelerator the session's guest was booted with (the cell's Accel).</summary>
+    public string Accel { get; set; } = "tcg";
 
     // The targets pass lab.yaml's values; a task built without them gets lab.yaml's defaults.
     private static readonly Config.MigrationConfig MigrationDefaults = new();
@@ -69,7 +71,7 @@ public sealed class LiveMigrate : GuestTaskBase
         var runner = new MigrationScenarioRunner(lab, LabGuest.PrivateKeyFile, LabGuest.HostKeyFile, Workloads(), rawDirectory,
             message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
         // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).
-        var runs = runner.Run(plan, Spec(GuestName, "tcg"), Cancellation);
+        var runs = runner.Run(plan, Spec(GuestName, Accel), Cancellation);
         CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : GuestName;
 
         var labels = BaseLabels();
@@ -157,12 +159,12 @@ public sealed class LiveMigrate : GuestTaskBase
             ["experiment"] = Experiment,
             ["profile"] = Profile,
             ["host_fingerprint"] = HostFingerprint,
-            ["accel"] = "tcg",
+            ["accel"] = Accel,
             ["nic"] = NicModel,
-            ["qemu_version"] = QemuVersion.Installed(),
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
         LabGuest.AddLabels(labels);
+        QemuBinary.AddLabels(labels);
         Host.HostMachine.Current.AddLabels(labels);
         return labels;
     }

@@ -19,6 +19,8 @@ public sealed class MeasureCells : LabTask
     [Required] public string HostFingerprint { get; set; } = "";
     public string Namespace { get; set; } = "";
     public ITaskItem? Guest { get; set; }
+    /// <summary>The QEMU build the session's guest runs on (a VirtLabQemu item), passed on to tasks that take Qemu.</summary>
+    public ITaskItem? Qemu { get; set; }
     public string GuestName { get; set; } = "";
     public string Accel { get; set; } = "";
     public string NicModel { get; set; } = "";
@@ -57,6 +59,7 @@ public sealed class MeasureCells : LabTask
                 foreach (var (name, value) in Common())
                     if (value.Length > 0) TaskParameters.TrySet(task, name, value);
                 if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
+                if (Qemu is not null) TaskParameters.TrySet(task, nameof(Qemu), Qemu);
                 foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => !SkeletonMetadata.Contains(n)))
                     TaskParameters.Set(task, name, measurement.GetMetadata(name));
                 _running = task;

@@ -245,7 +245,7 @@ public sealed class RunIperf : MeasuringTask
         labels["interval_seconds"] = IntervalSeconds.ToString(CultureInfo.InvariantCulture);
         labels["streams"] = Streams.ToString(CultureInfo.InvariantCulture);
         labels["window"] = Window.Length == 0 ? "default" : Window;
-        labels["qemu_version"] = QemuVersion.Installed();
+        QemuBinary.AddLabels(labels);
         if (nic != "loopback") LabGuest.AddLabels(labels);
         return labels;
     }

@@ -112,7 +112,7 @@ public sealed class RunSockperf : MeasuringTask
         labels["raw"] = Path.GetFileName(rawFile);
         labels["duration_seconds"] = DurationSeconds.ToString(CultureInfo.InvariantCulture);
         labels["message_size"] = MessageSize.ToString(CultureInfo.InvariantCulture);
-        labels["qemu_version"] = QemuVersion.Installed();
+        QemuBinary.AddLabels(labels);
         if (nic != "loopback") LabGuest.AddLabels(labels);
         return labels;
     }

@@ -74,7 +74,7 @@ public sealed class RunSysbench : MeasuringTask
     {
         var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
         labels["repeat"] = repeat.ToString(CultureInfo.InvariantCulture);
-        labels["qemu_version"] = QemuVersion.Installed();
+        QemuBinary.AddLabels(labels);
         labels["raw"] = Path.GetFileName(rawFile);
         guest?.AddLabels(labels);
         if (cell.GetMetadata("Workload") == "cpu")
