@@ -68,6 +68,11 @@ public sealed class LiveMigrate : GuestTaskBase
         var lab = new LabState(Namespace);
         var resultFile = Cell.GetMetadata("ResultFile");
         var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+        // A scenario run under another accelerator or QEMU build (cell dirty-postcopy-debian-backports)
+        // keeps its raw outputs apart: raw/debian-backports/dirty-postcopy/.
+        var cellName = Path.GetFileNameWithoutExtension(resultFile);
+        if (cellName.Length > scenario.Length + 1 && cellName.StartsWith(scenario + "-", StringComparison.Ordinal))
+            rawDirectory = Path.Combine(rawDirectory, cellName[(scenario.Length + 1)..]);
         var runner = new MigrationScenarioRunner(lab, LabGuest.PrivateKeyFile, LabGuest.HostKeyFile, Workloads(), rawDirectory,
             message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
         // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).

@@ -27,7 +27,7 @@ public sealed class MeasureCells : LabTask
     public string SerialLog { get; set; } = "";
 
     /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
-    public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters"];
+    public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters", "HeadlineMetric", "HeadlineUnit"];
 
     private ITask? _running;
 
