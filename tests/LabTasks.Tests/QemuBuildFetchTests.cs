@@ -68,6 +68,14 @@ public sealed class QemuBuildFetchTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(fetched.Sha256, cached.Sha256);
         output.WriteLine($"{cached.Describe()} in {cached.Elapsed.TotalSeconds:0.00} s");
 
+        // With Refresh the mirror is asked; it serves nothing newer, so the cached build is used, not fetched again.
+        var refreshed = new QemuBuildResolver(_cache, mirror, refresh: true).Resolve(QemuBuildDeclaration.Create("debian-backports"));
+        Assert.Equal(QemuBuildOrigin.Cache, refreshed.Origin);
+        Assert.Equal(fetched.Binary.Program, refreshed.Binary.Program);
+        Assert.Equal(manifest.Fetched, QemuBuildManifest.TryLoad(folder)!.Fetched);
+        Assert.Equal([folder], Directory.GetDirectories(Path.Combine(_cache, "qemu")));
+        output.WriteLine($"with Refresh: {refreshed.Describe()} in {refreshed.Elapsed.TotalSeconds:0.00} s");
+
         // And through the task, with the item contract and the log line.
         var engine = new TestBuildEngine();
         var task = new ResolveQemuBuilds { BuildEngine = engine, Builds = [new TaskItem("debian-backports")], CacheDirectory = _cache };

@@ -203,7 +203,8 @@ public sealed class QemuBuildResolverTests : IDisposable
         var e = Fails(() => resolver.Resolve(QemuBuildDeclaration.Create("debian-backports")), LabCodes.QemuFetch);
 
         Assert.Contains("'debian-backports'", e.Message);
-        Assert.Contains("127.0.0.1:9", e.Message);
+        Assert.Contains("the Debian mirror http://127.0.0.1:9/debian (bookworm-backports) could not be read", e.Message);
+        Assert.Contains("Connection refused", e.Message); // apt's own reason, on the same line
         Assert.True(Directory.Exists(QemuCache)); // the fetch had started
         Assert.Empty(Directory.EnumerateFileSystemEntries(QemuCache));
     }
