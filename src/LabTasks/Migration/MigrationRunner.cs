@@ -10,7 +10,9 @@ namespace VirtLab.Migration;
 
 /// <summary>
 /// Live-migrates a running lab guest to a new QEMU process on the same lab bridge: starts the
-/// destination, sets capabilities and parameters on both sides, sends migrate, samples
+/// destination, sets capabilities and parameters on both sides (only those each side's build
+/// offers; <see cref="MigrationUnavailableException"/> when the scenario needs more or a side
+/// refuses them), sends migrate, samples
 /// query-migrate until the migration completes, fails, or runs past its deadline (then
 /// migrate_cancel: the source keeps running and the destination quits). On success the source is
 /// quit and the destination is the guest from then on (<see cref="GuestIdentity"/>).
@@ -80,14 +82,14 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         {
             using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10), outOfBand))
             {
-                // A fresh QEMU's parameters are this QEMU version's defaults. A source may have been
-                // migrated before with other settings, so every parameter is set, not just the chosen ones.
                 // Each side is sent only what its build offers (both are asked: they may be different builds);
                 // a scenario that needs more than a side offers, or that a side refuses, is unavailable there.
                 var sourceFeatures = MigrationFeatures.Query(src);
                 var destinationFeatures = MigrationFeatures.Query(dst);
                 if ((sourceFeatures.Unavailable(settings) ?? destinationFeatures.Unavailable(settings, destination: true)) is { } missing)
                     throw new MigrationUnavailableException(missing);
+                // A fresh QEMU's parameters are this QEMU version's defaults. A source may have been
+                // migrated before with other settings, so every parameter is set, not just the chosen ones.
                 var defaults = destinationFeatures.ParameterValues;
                 parameters = settings.Effective(defaults);
                 Configure(dst, settings, destinationFeatures, defaults, destination: true);
