@@ -174,6 +174,11 @@ public sealed class MigrationFeaturesTests
         var unknown = Load("7.2").Refused(zeroPage, Refusal("migrate-set-parameters", "migrate-set-parameters-zero-page-detection-unknown-7.2.json"), "source");
         Assert.Equal(["zero-page-detection"], unknown.Features);
         Assert.Contains("Parameter 'zero-page-detection' is unexpected", unknown.Reason);
+
+        // A refusal of a scenario that turned nothing on names no feature, and still quotes QEMU.
+        var plain = Load("7.2").Refused(Settings(""), Refusal("migrate-set-capabilities", "migrate-set-capabilities-dirty-limit-unknown-7.2.json"), "source");
+        Assert.Empty(plain.Features);
+        Assert.StartsWith("QEMU 7.2.22 refused the scenario's settings on the source (migrate-set-capabilities: Parameter 'capability' does not accept value 'dirty-limit')", plain.Reason);
     }
 
     [Fact]

@@ -121,9 +121,9 @@ public sealed class MigrationFeatures
         var named = set.Where(f => Mentions(error.Description, f)).ToList();
         var features = (named.Count > 0 ? named : set).Select(f => Describe(f, error.Command == "migrate-set-capabilities")).ToList();
         var needs = features.Select(f => f.Needs).OfType<string>().ToList();
-        var what = features.Count > 0 ? string.Join(" and ", features.Select(f => f.ToString())) : "the scenario's settings";
+        var what = features.Count > 0 ? $"offers {string.Join(" and ", features.Select(f => f.ToString()))} but refused it" : "refused the scenario's settings";
         return new MigrationUnavailable(QemuVersion, features.Select(f => f.Name).ToList(),
-            $"QEMU {QemuVersion} offers {what} but refused it on the {side} ({error}); "
+            $"QEMU {QemuVersion} {what} on the {side} ({error}); "
             + (needs.Count > 0 ? string.Join("; ", needs) + ": run it on a host and QemuBuild where that holds." : "change the scenario, or run it with another QemuBuild."));
     }
 
