@@ -34,10 +34,10 @@ public static class MigrationRecords
             ["outcome"] = m.Outcome,
             ["integrity"] = run.Integrity.Label,
             ["settings"] = settings.Describe(),
-            ["capabilities"] = settings.Capabilities.Count == 0 ? "none" : string.Join(',', settings.Capabilities),
             ["downtime_limit_ms"] = I(m.Parameters.DowntimeLimitMs),
             ["max_bandwidth_mib"] = I(m.Parameters.MaxBandwidthBytes >> 20),
         };
+        settings.AddFeatureLabels(labels);
         if (settings.Xbzrle) labels["xbzrle_cache_mib"] = I(m.Parameters.XbzrleCacheBytes >> 20);
         if (settings.Multifd) labels["multifd_channels"] = I(m.Parameters.MultifdChannels);
         labels["guest_outcome"] = m.GuestOutcome;
@@ -93,6 +93,40 @@ public static class MigrationRecords
         foreach (var g in run.Ping.Gaps)
             Add(KindEvent, "ping_gap", g.Milliseconds, "ms", m.StartedAt.AddSeconds(g.StartT), ("t", T(g.StartT)), ("missing", I(g.MissingReplies)));
         return records;
+    }
+
+    /// <summary>The metric and unit of a scenario's unavailable records unless its cell names its own (HeadlineMetric, HeadlineUnit).</summary>
+    public const string HeadlineMetric = "migration_downtime";
+    public const string HeadlineUnit = "ms";
+
+    /// <summary>
+    /// The records of a scenario that the QEMU build cannot run (a feature it does not offer or
+    /// refused): one per workload, on the scenario's headline metric with value null, labels.status
+    /// "unavailable", labels.reason (the feature, the QEMU version, what to do), labels.unavailable_features
+    /// (the features, comma-separated) and the scenario's feature labels; kind "scenario", since no
+    /// migration ran.
+    /// </summary>
+    public static List<Record> Unavailable(ScenarioPlan plan, MigrationUnavailable unavailable, IReadOnlyDictionary<string, string> baseLabels,
+        string metric = HeadlineMetric, string unit = HeadlineUnit)
+    {
+        var time = DateTimeOffset.UtcNow;
+        return plan.Workloads.Select(workload =>
+        {
+            var labels = new SortedDictionary<string, string>(baseLabels.ToDictionary())
+            {
+                ["kind"] = "scenario",
+                ["scenario"] = plan.Scenario,
+                ["workload"] = workload,
+                ["settings"] = plan.Settings.Describe(),
+                ["status"] = Record.StatusUnavailable,
+                ["reason"] = unavailable.Reason,
+                ["unavailable_features"] = string.Join(',', unavailable.Features),
+                ["qemu_version"] = unavailable.QemuVersion,
+            };
+            plan.Settings.AddFeatureLabels(labels);
+            if (plan.Fault is { } fault) labels["fault"] = fault.Kind;
+            return new Record(metric, null, unit, labels, time);
+        }).ToList();
     }
 
     private static void WorkloadFigures(MigrationRun run, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add, DateTimeOffset end)

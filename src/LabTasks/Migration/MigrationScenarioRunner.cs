@@ -51,6 +51,16 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
         return runs;
     }
 
+    /// <summary>
+    /// Before the scenario's first migration: what the source's QEMU build offers, and whether it
+    /// takes the scenario's capabilities and parameters (<see cref="MigrationFeatures.Check"/>).
+    /// </summary>
+    public (MigrationFeatures Features, MigrationUnavailable? Unavailable) CheckFeatures(ScenarioPlan plan, string source)
+    {
+        using var qmp = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10));
+        return MigrationFeatures.Check(qmp, plan.Settings);
+    }
+
     /// <summary>The spec of another generation of the same guest: same everything, its own name, tap and serial log.</summary>
     public static GuestSpec SpecFor(GuestSpec template, string name, string? incoming) => template with
     {

@@ -20,7 +20,7 @@ public sealed class LiveMigrate : GuestTaskBase
 {
     /// <summary>The guest BootGuest started (e.g. mig-0); migrations go to mig-1, mig-2 …</summary>
     [Required] public string GuestName { get; set; } = "";
-    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, DeadlineAtMostSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
+    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, ZeroPageDetection, DirtyLimitMiBps, DirtyLimitPeriodMs, DeadlineSeconds, DeadlineAtMostSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
     [Required] public ITaskItem Cell { get; set; } = null!;
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
@@ -75,11 +75,31 @@ public sealed class LiveMigrate : GuestTaskBase
             rawDirectory = Path.Combine(rawDirectory, cellName[(scenario.Length + 1)..]);
         var runner = new MigrationScenarioRunner(lab, LabGuest.PrivateKeyFile, LabGuest.HostKeyFile, Workloads(), rawDirectory,
             message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
-        // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).
-        var runs = runner.Run(plan, Spec(GuestName, Accel), Cancellation);
+        // A scenario the QEMU build cannot run (a feature it lacks or refuses) is recorded as unavailable, not measured.
+        var (features, unavailable) = runner.CheckFeatures(plan, GuestName);
+        Log.LogMessage(MessageImportance.Normal, $"VirtLab: {scenario}: {features.Describe()}");
+        var labels = BaseLabels();
+        List<MigrationRun> runs = [];
+        try
+        {
+            // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).
+            if (unavailable is null) runs = runner.Run(plan, Spec(GuestName, Accel), Cancellation);
+        }
+        catch (MigrationUnavailableException e)
+        {
+            unavailable = e.Unavailable;
+        }
+        if (unavailable is not null)
+        {
+            CurrentGuest = GuestIdentity.Current(lab, GuestName);
+            RecordFile.Write(resultFile, MigrationRecords.Unavailable(plan, unavailable, labels,
+                Cell.GetMetadata("HeadlineMetric") is { Length: > 0 } metric ? metric : MigrationRecords.HeadlineMetric,
+                Cell.GetMetadata("HeadlineUnit") is { Length: > 0 } unit ? unit : MigrationRecords.HeadlineUnit));
+            Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario}: unavailable on QEMU {unavailable.QemuVersion} (QEMU build '{QemuBinary.Build}', {Accel}): {unavailable.Reason} Recorded as unavailable, not measured.");
+            return;
+        }
         CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : GuestName;
 
-        var labels = BaseLabels();
         var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
         var failed = runs.Where(r => r.Integrity.Failed).ToList();
         foreach (var run in runs.Where(r => r.Integrity.GuestLost))
@@ -137,7 +157,8 @@ public sealed class LiveMigrate : GuestTaskBase
         var deadline = Seconds(scenario, "DeadlineSeconds") ?? DeadlineSeconds;
         if (Seconds(scenario, "DeadlineAtMostSeconds") is { } atMost) deadline = Math.Min(deadline, atMost);
         var settings = MigrationSettings.Parse(scenario, Cell.GetMetadata("Capabilities"), Cell.GetMetadata("DowntimeLimitMs"), Cell.GetMetadata("MaxBandwidthMiB"),
-            Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds));
+            Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds),
+            Cell.GetMetadata("ZeroPageDetection"), Cell.GetMetadata("DirtyLimitMiBps"), Cell.GetMetadata("DirtyLimitPeriodMs"));
         var workloads = Cell.GetMetadata("Workloads").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (workloads.Count == 0) workloads.Add("idle");
         foreach (var w in workloads)
