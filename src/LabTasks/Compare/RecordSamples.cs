@@ -20,7 +20,7 @@ public static class RecordSamples
         "host_fingerprint", "qemu_version", "qemu_build", "tool_version", "guest_kernel", "profile", "window_actual_bytes",
         "noisy", "noise", "host_busy_pct", "host_steal_pct", "warmup", "interrupted", "suspended", "runs", "stop_reason", "source", "file",
         "guest_outcome", "source_statuses", "destination_statuses", "migrations", "time_order",
-        "host_virt", "host_virt_evidence", "host_cores",
+        "host_virt", "host_virt_evidence", "host_cores", "t",
     };
 
     private static readonly HashSet<string> PerSampleOnly = new(StringComparer.Ordinal) { "t", "interval_start", "interval_end", "event" };
@@ -34,7 +34,8 @@ public static class RecordSamples
         foreach (var r in records)
         {
             if (r.IsUnavailable || r.Value is not { } value || !double.IsFinite(value)) continue;
-            if (r.Label("kind") is "series" or "event" || r.Labels.Keys.Any(PerSampleOnly.Contains)) continue;
+            // A migration's figure may carry the moment it happened (network_downtime's t): that is not a time series.
+            if (r.Label("kind") is "series" or "event" || r.Labels.Keys.Any(k => PerSampleOnly.Contains(k) && !(k == "t" && r.Label("kind") == "migration"))) continue;
             if (r.Label("warmup") == "true") continue;
             if (MetricDirections.For(r.Metric, r.Unit) is null) continue;
             if (r.Label("noisy") == "true") { noisyLeftOut++; continue; }
