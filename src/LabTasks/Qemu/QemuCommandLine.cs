@@ -54,7 +54,8 @@ public static class QemuCommandLine
 
     public static string KernelArgs(GuestSpec g)
     {
-        var args = new List<string>(g.Binary.FirmwareArguments())
+        // QEMU's -L folders belong on QEMU's command line, not the guest kernel's.
+        var args = new List<string>
         {
             "console=ttyS0", "quiet", "panic=-1",
             $"virtlab.ip={g.Address}/{g.PrefixLength}",
