@@ -72,7 +72,7 @@ public sealed record QemuBuildComparison(QemuBuildInfo Baseline, QemuBuildInfo C
 /// <summary>How many of a scenario's migrations on one build left a guest that failed its integrity check.</summary>
 public sealed record QemuBuildIntegrity(string Build, string Scenario, int Failures, int Migrations)
 {
-    public string IntervalText => Migrations == 0 ? "—" : Stats.Proportion.Of(Failures, Migrations).IntervalText;
+    public string IntervalText => Migrations == 0 ? "—" : Stats.Proportion.Of(Failures, Migrations).IntervalText ?? "—";
 }
 
 public sealed record QemuBuildUnavailable(string Build, string Cell, string Reason);
