@@ -114,6 +114,11 @@ public static class MigrationRecords
             if (b.LatencyMaxMs.Count > 0)
                 add(KindWorkload, "workload_latency_max", b.LatencyMaxMs.Max(p => p.Value), "ms", end, [("phase", "baseline")]);
         }
+        // A combined workload (dirty-memory+iperf): each other load's own rate, beside the run's (the stream's, already its workload_rate).
+        foreach (var part in during.PartRuns.Where(p => p.Metric.Length > 0 && p.Metric != during.Metric && p.Median is not null))
+            add(KindWorkload, "workload_part_rate", part.Median, part.Unit, end, [("phase", "migration"), ("part", part.Workload), ("workload_metric", part.Metric)]);
+        foreach (var part in run.Baseline?.PartRuns.Where(p => p.Metric.Length > 0 && p.Metric != run.Baseline.Metric && p.Median is not null) ?? [])
+            add(KindWorkload, "workload_part_rate", part.Median, part.Unit, end, [("phase", "baseline"), ("part", part.Workload), ("workload_metric", part.Metric)]);
         foreach (var (t, value) in run.Timeline(during))
             add(KindSeries, during.Metric, value, unit, run.Migration.StartedAt.AddSeconds(t), [("series", "workload"), ("phase", "migration"), ("t", T(t))]);
         foreach (var p in during.LatencyMaxMs)
