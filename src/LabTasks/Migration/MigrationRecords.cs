@@ -40,6 +40,7 @@ public static class MigrationRecords
         };
         if (settings.Xbzrle) labels["xbzrle_cache_mib"] = I(m.Parameters.XbzrleCacheBytes >> 20);
         if (settings.Multifd) labels["multifd_channels"] = I(m.Parameters.MultifdChannels);
+        labels["guest_boot"] = I(run.GuestBoot);
         labels["guest_outcome"] = m.GuestOutcome;
         labels["source_statuses"] = m.SourceStatuses;
         if (m.DestinationStatuses.Length > 0) labels["destination_statuses"] = m.DestinationStatuses;
@@ -94,6 +95,22 @@ public static class MigrationRecords
             Add(KindEvent, "ping_gap", g.Milliseconds, "ms", m.StartedAt.AddSeconds(g.StartT), ("t", T(g.StartT)), ("missing", I(g.MissingReplies)));
         return records;
     }
+
+    /// <summary>
+    /// Per workload of a scenario: how many of its migrations left a guest that failed its
+    /// integrity check (value k, labels.migrations n; migrations whose guest a fault took are no
+    /// trial). Every planned migration counts, also those on a guest booted afresh after a
+    /// corrupted one (AfterIntegrityFailure=reboot): labels.guest_boots says how many guests it took.
+    /// </summary>
+    public static IEnumerable<Record> IntegrityFailures(IReadOnlyList<MigrationRun> runs, IReadOnlyDictionary<string, string> baseLabels, string scenario) =>
+        runs.Where(r => !r.Integrity.GuestLost).GroupBy(r => r.Workload).Select(g => new Record("integrity_failures", g.Count(r => r.Integrity.Failed), "count",
+            new SortedDictionary<string, string>(baseLabels.ToDictionary())
+            {
+                ["kind"] = "scenario", ["scenario"] = scenario, ["workload"] = g.Key,
+                ["migrations"] = I(g.Count()),
+                ["guest_boots"] = I(g.Select(r => r.GuestBoot).Distinct().Count()),
+                ["integrity"] = g.Any(r => r.Integrity.Failed) ? "failed" : "verified",
+            }, DateTimeOffset.UtcNow));
 
     private static void WorkloadFigures(MigrationRun run, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add, DateTimeOffset end)
     {
