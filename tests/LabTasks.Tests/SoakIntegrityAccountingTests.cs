@@ -109,6 +109,20 @@ public sealed class SoakIntegrityAccountingTests
     }
 
     [Fact]
+    public void A_guest_corrupted_on_its_source_after_a_cancelled_migration_is_replaced_by_a_generation_no_QEMU_had_yet()
+    {
+        var steps = new FakeSteps(failAt: [2], cancelled: [2]);
+        var runs = MigrationScenarioRunner.Run(Plan(3, AfterIntegrityFailure.Reboot), Guest(), steps, steps.Log.Add, CancellationToken.None);
+        Assert.Equal(3, runs.Count);
+        // Migration 2 (mig-1 → mig-2) was cancelled and mig-1 failed its check: mig-1 is stopped and mig-3 boots (mig-2's console stays as it was).
+        Assert.Equal(("mig-1", "mig-3"), (steps.Reboots.Single().Corrupted.Name, steps.Reboots.Single().Fresh.Name));
+        Assert.Equal(["mig-0", "mig-1", "mig-3"], steps.Sources);
+        Assert.Equal("did-not-converge", Records(runs).First(r => r.Label("migration") == "2").Label("outcome"));
+        var failures = Assert.Single(Records(runs), r => r.Metric == "integrity_failures");
+        Assert.Equal((1.0, "3", "2"), (failures.Value!.Value, failures.Label("migrations"), failures.Label("guest_boots")));
+    }
+
+    [Fact]
     public void A_guest_lost_to_a_fault_is_no_trial()
     {
         var runs = new List<MigrationRun>
@@ -235,7 +249,7 @@ public sealed class SoakIntegrityAccountingTests
     }
 
     /// <summary>Migrations that fail their check at the given indexes; guests that run until stopped, or whose QEMU ended (crashed).</summary>
-    private sealed class FakeSteps(int[] failAt, int[]? crashed = null, bool bootSucceeds = true, string scenario = "soak-7.2-pti")
+    private sealed class FakeSteps(int[] failAt, int[]? crashed = null, bool bootSucceeds = true, string scenario = "soak-7.2-pti", int[]? cancelled = null)
         : MigrationScenarioRunner.IScenarioSteps
     {
         private readonly HashSet<string> _stopped = [];
@@ -255,9 +269,16 @@ public sealed class SoakIntegrityAccountingTests
             Assert.True(IsRunning(source.Name), $"migration {index} started from {source.Name}, which is not running");
             Sources.Add(source.Name);
             var destination = GuestIdentity.Next(source.Name);
+            var run = Run(scenario, index, workload, source.Name, destination, passed: !failAt.Contains(index)) with { Baseline = baseline };
+            if ((cancelled ?? []).Contains(index))
+            {
+                // Cancelled at the deadline: the destination quits, the source keeps the guest.
+                _stopped.Add(destination);
+                return run with { Migration = run.Migration with { Outcome = MigrationOutcome.DidNotConverge } };
+            }
             _stopped.Add(source.Name); // a completed migration's source quits
             if ((crashed ?? []).Contains(index)) _stopped.Add(destination);
-            return Run(scenario, index, workload, source.Name, destination, passed: !failAt.Contains(index)) with { Baseline = baseline };
+            return run;
         }
 
         public bool IsRunning(string guest) => !_stopped.Contains(guest);

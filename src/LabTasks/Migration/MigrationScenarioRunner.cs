@@ -60,7 +60,9 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
                 {
                     // The last migration needs no fresh guest: the session's StopGuest stops the corrupted one.
                     if (runs.Count >= plan.PlannedMigrations) return runs;
-                    var fresh = SpecFor(current, GuestIdentity.Next(current.Name), null);
+                    // The next generation after the newest name this scenario used: a migration that did not complete
+                    // leaves the guest on its source, and its destination's serial log is evidence not to overwrite.
+                    var fresh = SpecFor(current, GuestIdentity.Next(run.Migration.Destination), null);
                     log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; {current.Name} is stopped and a fresh guest ({fresh.Name}) boots for the scenario's remaining {plan.PlannedMigrations - runs.Count} migrations (AfterIntegrityFailure=reboot).");
                     if (!steps.Reboot(plan, current, fresh, cancel))
                     {
