@@ -211,6 +211,11 @@ public sealed class SoakIntegrityAccountingTests
             Assert.Contains("- soak-7.2-pti-distro migration 4 (dirty-memory+iperf): integrity failed", md);
             Assert.Contains("| soak-7.2-pti-distro | 4 | completed |", md);
             Assert.Contains("**1 scenario(s) have no results yet**", md);
+            // The environment is what all scenarios share: not one scenario's kernel arguments or QEMU version.
+            var environment = md[md.IndexOf("## Environment", StringComparison.Ordinal)..];
+            Assert.Contains("| accel | tcg |", environment);
+            Assert.DoesNotContain("guest_kernel_args", environment);
+            Assert.DoesNotContain("qemu_version", environment);
             Assert.Equal(RecordFile.Read(distro).Count + RecordFile.Read(backports).Count, RecordFile.Read(Path.Combine(dir, "records.ndjson")).Count);
         }
         finally { Directory.Delete(dir, recursive: true); }
