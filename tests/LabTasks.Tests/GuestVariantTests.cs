@@ -78,9 +78,9 @@ public sealed class GuestVariantTests
     [InlineData("Haswell-v4,-pcid\n")]
     public void A_CPU_model_QEMU_would_misread_is_LAB0002_naming_the_scenario_and_the_fix(string bad)
     {
-        var e = Assert.Throws<LabException>(() => GuestVariant.Parse("Migration scenario 'soak-7.2-no-pcid'", "", "", bad, "tcg"));
+        var e = Assert.Throws<LabException>(() => GuestVariant.Parse("Migration scenario 'soak-no-pcid'", "", "", bad, "tcg"));
         Assert.Equal(LabCodes.ConfigBadValue, e.Code);
-        Assert.StartsWith("Migration scenario 'soak-7.2-no-pcid': CpuModel", e.Message);
+        Assert.StartsWith("Migration scenario 'soak-no-pcid': CpuModel", e.Message);
         Assert.Contains("max,-pcid", e.Fix);
         // The command line refuses it too, whoever built the spec.
         Assert.Equal(LabCodes.GuestBoot, Assert.Throws<LabException>(() => Args(Spec() with { CpuModel = bad })).Code);
@@ -100,7 +100,7 @@ public sealed class GuestVariantTests
     [Fact]
     public void Bad_thread_modes_and_kernel_arguments_are_LAB0002_naming_the_scenario()
     {
-        var owner = "Migration scenario 'soak-7.2-single-thread'";
+        var owner = "Migration scenario 'soak-single-thread'";
         var mode = Assert.Throws<LabException>(() => GuestVariant.Parse(owner, "", "one", "", "tcg"));
         Assert.Equal(LabCodes.ConfigBadValue, mode.Code);
         Assert.StartsWith(owner + ": TcgThreads 'one'", mode.Message);
@@ -116,9 +116,9 @@ public sealed class GuestVariantTests
 
         foreach (var bad in new[] { "pti=on;reboot", "none pti=on", "pti=on $(id)", "init=/bin/sh'" })
         {
-            var e = Assert.Throws<LabException>(() => GuestVariant.Parse("Migration scenario 'soak-7.2-nopti'", bad, "", "", "tcg"));
+            var e = Assert.Throws<LabException>(() => GuestVariant.Parse("Migration scenario 'soak-nopti'", bad, "", "", "tcg"));
             Assert.Equal(LabCodes.ConfigBadValue, e.Code);
-            Assert.StartsWith("Migration scenario 'soak-7.2-nopti': KernelArguments has", e.Message);
+            Assert.StartsWith("Migration scenario 'soak-nopti': KernelArguments has", e.Message);
             Assert.Contains("'none'", e.Fix);
         }
     }
@@ -181,12 +181,12 @@ public sealed class GuestVariantTests
         var boot = new BootGuest
         {
             BuildEngine = engine, Namespace = "virtlab-no-such-lab", Guest = GuestItem("pti=on"), Name = "mig-0", Accel = "tcg",
-            CpuModel = "max -pcid", Scenario = "soak-7.2-no-pcid",
+            CpuModel = "max -pcid", Scenario = "soak-no-pcid",
         };
         Assert.False(boot.Execute());
         var error = Assert.Single(engine.Errors);
         Assert.Equal(LabCodes.ConfigBadValue, error.Code);
-        Assert.StartsWith("Migration scenario 'soak-7.2-no-pcid': CpuModel 'max -pcid'", error.Message);
+        Assert.StartsWith("Migration scenario 'soak-no-pcid': CpuModel 'max -pcid'", error.Message);
     }
 
     [Theory]

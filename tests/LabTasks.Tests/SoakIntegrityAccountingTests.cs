@@ -25,7 +25,7 @@ public sealed class SoakIntegrityAccountingTests
             variant: GuestVariant.Parse("s", "pti=on", "single", "max,-pcid", "tcg"));
 
     private static ScenarioPlan Plan(int repeats, AfterIntegrityFailure policy, params string[] workloads) =>
-        new("soak-7.2-pti", workloads.Length == 0 ? ["dirty-memory+iperf"] : workloads, new MigrationSettings(), null, TimeSpan.Zero, TimeSpan.Zero,
+        new("soak-pti", workloads.Length == 0 ? ["dirty-memory+iperf"] : workloads, new MigrationSettings(), null, TimeSpan.Zero, TimeSpan.Zero,
             TimeSpan.Zero, TimeSpan.FromMilliseconds(5), repeats, policy);
 
     [Fact]
@@ -139,14 +139,14 @@ public sealed class SoakIntegrityAccountingTests
     [InlineData("stop", AfterIntegrityFailure.Stop)]
     [InlineData(" reboot ", AfterIntegrityFailure.Reboot)]
     public void AfterIntegrityFailure_is_stop_or_reboot(string value, AfterIntegrityFailure expected) =>
-        Assert.Equal(expected, IntegrityFailurePolicy.Parse("soak-7.2-pti", value));
+        Assert.Equal(expected, IntegrityFailurePolicy.Parse("soak-pti", value));
 
     [Fact]
     public void Any_other_AfterIntegrityFailure_is_LAB0002_naming_the_scenario_and_both_choices()
     {
-        var e = Assert.Throws<LabException>(() => IntegrityFailurePolicy.Parse("soak-7.2-pti", "restart"));
+        var e = Assert.Throws<LabException>(() => IntegrityFailurePolicy.Parse("soak-pti", "restart"));
         Assert.Equal(LabCodes.ConfigBadValue, e.Code);
-        Assert.StartsWith("Migration scenario 'soak-7.2-pti': AfterIntegrityFailure 'restart'", e.Message);
+        Assert.StartsWith("Migration scenario 'soak-pti': AfterIntegrityFailure 'restart'", e.Message);
         Assert.Contains("\"stop\"", e.Fix);
         Assert.Contains("\"reboot\"", e.Fix);
     }
@@ -155,35 +155,35 @@ public sealed class SoakIntegrityAccountingTests
     public void The_summary_gives_k_of_n_and_the_Clopper_Pearson_interval_per_scenario_and_build()
     {
         var records = new List<Record>();
-        records.AddRange(Records(Runs("soak-7.2-pti", 60, failAt: [7, 19, 33, 41, 52, 58, 60]), Build("distro", "7.2.22")));
-        records.AddRange(Records(Runs("soak-7.2-pti", 60, failAt: []), Build("debian-backports", "10.0.2")));
-        records.AddRange(Records(Runs("soak-7.2-nopti", 5, failAt: [1, 2, 3, 4, 5]), Build("distro", "7.2.22")));
+        records.AddRange(Records(Runs("soak-pti", 60, failAt: [7, 19, 33, 41, 52, 58, 60]), Build("distro", "7.2.22")));
+        records.AddRange(Records(Runs("soak-pti", 60, failAt: []), Build("debian-backports", "10.0.2")));
+        records.AddRange(Records(Runs("soak-nopti", 5, failAt: [1, 2, 3, 4, 5]), Build("distro", "7.2.22")));
 
         var summary = MigrationSummary.From("soak", "default", records);
         Assert.Equal(125, summary.Migrations.Count); // two builds' migration 1 are two rows
         var rows = summary.IntegrityRateRows.ToDictionary(r => r.Scenario);
-        Assert.Equal(["soak-7.2-nopti-distro", "soak-7.2-pti-debian-backports", "soak-7.2-pti-distro"], rows.Keys);
+        Assert.Equal(["soak-nopti-distro", "soak-pti-debian-backports", "soak-pti-distro"], rows.Keys);
 
-        var reference = rows["soak-7.2-pti-distro"];
+        var reference = rows["soak-pti-distro"];
         Assert.Equal((7, 60, 60, 7), (reference.Failures, reference.Migrations, reference.Completed, reference.GuestBoots));
         Assert.Equal(("7.2.22", "pti=on", "single", "max,-pcid"), (reference.QemuVersion, reference.KernelArguments, reference.TcgThreads, reference.CpuModel));
         Assert.Equal("11.7 %", reference.RateText);
         Assert.Equal("5–23 %", reference.IntervalText);
         // 0 of 60: the rate is below ~6 % (5.96 %); 72 migrations would be needed for 5 %.
-        var clean = rows["soak-7.2-pti-debian-backports"];
+        var clean = rows["soak-pti-debian-backports"];
         Assert.Equal((0, 60, 1), (clean.Failures, clean.Migrations, clean.GuestBoots));
         Assert.Equal("0–6 %", clean.IntervalText);
         Assert.InRange(clean.Rate.Interval!.Value.Upper, 0.0595, 0.0597);
         Assert.True(Stats.Proportion.Of(0, 71).Interval!.Value.Upper > 0.05);
         Assert.True(Stats.Proportion.Of(0, 72).Interval!.Value.Upper < 0.05);
-        Assert.Equal("5 / 5", $"{rows["soak-7.2-nopti-distro"].Failures} / {rows["soak-7.2-nopti-distro"].Migrations}");
+        Assert.Equal("5 / 5", $"{rows["soak-nopti-distro"].Failures} / {rows["soak-nopti-distro"].Migrations}");
         Assert.Equal(12, summary.IntegrityFailures.Count);
-        Assert.Contains("soak-7.2-pti-distro migration 7 (dirty-memory+iperf): integrity failed", summary.IntegrityFailures);
+        Assert.Contains("soak-pti-distro migration 7 (dirty-memory+iperf): integrity failed", summary.IntegrityFailures);
 
         // One build only: the rows keep the scenario's own name, as live-migration's do.
-        var single = MigrationSummary.From("soak", "default", Records(Runs("soak-7.2-pti", 3, failAt: [2]), Build("distro", "7.2.22")));
-        Assert.Equal("soak-7.2-pti", Assert.Single(single.IntegrityRateRows).Scenario);
-        Assert.Equal("soak-7.2-pti", single.Migrations[0].Scenario);
+        var single = MigrationSummary.From("soak", "default", Records(Runs("soak-pti", 3, failAt: [2]), Build("distro", "7.2.22")));
+        Assert.Equal("soak-pti", Assert.Single(single.IntegrityRateRows).Scenario);
+        Assert.Equal("soak-pti", single.Migrations[0].Scenario);
     }
 
     [Fact]
@@ -192,24 +192,24 @@ public sealed class SoakIntegrityAccountingTests
         var dir = Directory.CreateTempSubdirectory("virtlab-soak-summary-").FullName;
         try
         {
-            var distro = Path.Combine(dir, "soak-7.2-pti-distro.ndjson");
-            var backports = Path.Combine(dir, "soak-7.2-pti-debian-backports.ndjson");
-            RecordFile.Write(distro, Records(Runs("soak-7.2-pti", 9, failAt: [4]), Build("distro", "7.2.22")));
-            RecordFile.Write(backports, Records(Runs("soak-7.2-pti", 9, failAt: []), Build("debian-backports", "10.0.2")));
+            var distro = Path.Combine(dir, "soak-pti-distro.ndjson");
+            var backports = Path.Combine(dir, "soak-pti-debian-backports.ndjson");
+            RecordFile.Write(distro, Records(Runs("soak-pti", 9, failAt: [4]), Build("distro", "7.2.22")));
+            RecordFile.Write(backports, Records(Runs("soak-pti", 9, failAt: []), Build("debian-backports", "10.0.2")));
             var engine = new TestBuildEngine();
             var render = new RenderSummary
             {
                 BuildEngine = engine, Kind = "migration", Experiment = "soak", Profile = "quick",
-                RecordFiles = [new TaskItem(distro), new TaskItem(backports), new TaskItem(Path.Combine(dir, "soak-7.2-nopti-distro.ndjson"))],
+                RecordFiles = [new TaskItem(distro), new TaskItem(backports), new TaskItem(Path.Combine(dir, "soak-nopti-distro.ndjson"))],
                 Template = Path.Combine(RepoCopy.FindRepoRoot(), "templates", "soak-summary.md.sbn"),
                 RecordsFile = Path.Combine(dir, "records.ndjson"), SummaryFile = Path.Combine(dir, "summary.md"),
             };
             Assert.True(render.Execute(), engine.ErrorText);
             var md = File.ReadAllText(Path.Combine(dir, "summary.md"));
-            Assert.Contains("| soak-7.2-pti-distro | `distro` 7.2.22 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **1 / 9** | 11.1 % | 0–48 % | 9 | 2 |", md);
-            Assert.Contains("| soak-7.2-pti-debian-backports | `debian-backports` 10.0.2 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **0 / 9** | 0 % | 0–34 % | 9 | 1 |", md);
-            Assert.Contains("- soak-7.2-pti-distro migration 4 (dirty-memory+iperf): integrity failed", md);
-            Assert.Contains("| soak-7.2-pti-distro | 4 | completed |", md);
+            Assert.Contains("| soak-pti-distro | `distro` 7.2.22 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **1 / 9** | 11.1 % | 0–48 % | 9 | 2 |", md);
+            Assert.Contains("| soak-pti-debian-backports | `debian-backports` 10.0.2 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **0 / 9** | 0 % | 0–34 % | 9 | 1 |", md);
+            Assert.Contains("- soak-pti-distro migration 4 (dirty-memory+iperf): integrity failed", md);
+            Assert.Contains("| soak-pti-distro | 4 | completed |", md);
             Assert.Contains("**1 scenario(s) have no results yet**", md);
             // The environment is what all scenarios share: not one scenario's kernel arguments or QEMU version.
             var environment = md[md.IndexOf("## Environment", StringComparison.Ordinal)..];
@@ -254,7 +254,7 @@ public sealed class SoakIntegrityAccountingTests
     }
 
     /// <summary>Migrations that fail their check at the given indexes; guests that run until stopped, or whose QEMU ended (crashed).</summary>
-    private sealed class FakeSteps(int[] failAt, int[]? crashed = null, bool bootSucceeds = true, string scenario = "soak-7.2-pti", int[]? cancelled = null)
+    private sealed class FakeSteps(int[] failAt, int[]? crashed = null, bool bootSucceeds = true, string scenario = "soak-pti", int[]? cancelled = null)
         : MigrationScenarioRunner.IScenarioSteps
     {
         private readonly HashSet<string> _stopped = [];

@@ -93,7 +93,7 @@ public sealed class SoakWorkloadTests
     [Fact]
     public void Its_records_are_the_streams_figures_with_stress_ngs_rate_beside_them()
     {
-        var run = SoakIntegrityAccountingTests.Run("soak-7.2-pti", 1, "dirty-memory+iperf", "mig-0", "mig-1", passed: true);
+        var run = SoakIntegrityAccountingTests.Run("soak-pti", 1, "dirty-memory+iperf", "mig-0", "mig-1", passed: true);
         var memory = new WorkloadRun("dirty-memory", "bogo_ops_per_second", "bogo ops/s", 0, [], 3485.63, "", []);
         var baselineMemory = memory with { OverallRate = 4100.5 };
         // 3 s of stream around a 1 s migration, silent for 0.3 s at the switch-over.

@@ -24,7 +24,7 @@ public sealed record GuestVariant(IReadOnlyList<string>? KernelArguments = null,
     /// <summary>
     /// Validates a variant from its metadata (empty: lab.yaml's / QEMU's default; KernelArguments
     /// "none": no extra kernel arguments). <paramref name="owner"/> names what the values came from
-    /// ("Migration scenario 'soak-7.2-pti'"): every error names it and the fix (LAB0002).
+    /// ("Migration scenario 'soak-pti'"): every error names it and the fix (LAB0002).
     /// </summary>
     public static GuestVariant Parse(string owner, string? kernelArguments, string? tcgThreads, string? cpuModel, string accel)
     {

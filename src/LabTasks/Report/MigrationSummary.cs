@@ -8,8 +8,8 @@ namespace VirtLab.Report;
 /// The model behind live-migration's summary.md, built from the records alone: one row per
 /// migration (scenario × workload), the network evidence, and each workload's disruption; and per
 /// scenario and workload the integrity failure rate, k of n with its Clopper–Pearson interval.
-/// A scenario measured on several QEMU builds or accelerators (cells soak-7.2-pti-distro,
-/// soak-7.2-pti-debian-backports) is one row set per cell, named as the cell.
+/// A scenario measured on several QEMU builds or accelerators (cells soak-pti-distro,
+/// soak-pti-debian-backports) is one row set per cell, named as the cell.
 /// </summary>
 public sealed record MigrationSummary(string Experiment, string Profile, DateTime Generated,
     IReadOnlyList<MigrationRow> Migrations, IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<WorkloadRow> Workloads,
