@@ -25,6 +25,12 @@ public sealed class MeasureCells : LabTask
     public string Accel { get; set; } = "";
     public string NicModel { get; set; } = "";
     public string SerialLog { get; set; } = "";
+    /// <summary>The session's guest variant (a migration scenario's KernelArguments, TcgThreads, CpuModel; empty: lab.yaml's guest), passed on to tasks that boot or migrate it.</summary>
+    public string KernelArguments { get; set; } = "";
+    public string TcgThreads { get; set; } = "";
+    public string CpuModel { get; set; } = "";
+    /// <summary>The session's migration scenario (for the variant's errors).</summary>
+    public string Scenario { get; set; } = "";
 
     /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
     public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters", "HeadlineMetric", "HeadlineUnit"];
@@ -86,6 +92,7 @@ public sealed class MeasureCells : LabTask
     [
         (nameof(Experiment), Experiment), (nameof(Profile), Profile), (nameof(HostFingerprint), HostFingerprint),
         (nameof(Namespace), Namespace), (nameof(GuestName), GuestName), (nameof(Accel), Accel), (nameof(NicModel), NicModel),
-        (nameof(SerialLog), SerialLog),
+        (nameof(SerialLog), SerialLog), (nameof(KernelArguments), KernelArguments), (nameof(TcgThreads), TcgThreads), (nameof(CpuModel), CpuModel),
+        (nameof(Scenario), Scenario),
     ];
 }
