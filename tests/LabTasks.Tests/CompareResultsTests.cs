@@ -48,6 +48,27 @@ public sealed class CompareResultsTests : IDisposable
     }
 
     [Fact]
+    public void Repeats_the_noise_probe_labelled_noisy_are_left_out_and_counted()
+    {
+        var baseline = Repeats("events_per_second", "events/s", 10, 100);
+        var candidate = Repeats("events_per_second", "events/s", 10, 100);
+        // A busy host halved five of the candidate's repeats; the probe saw it.
+        var noisy = Repeats("events_per_second", "events/s", 5, 50);
+        foreach (var r in noisy) r.Labels["noisy"] = "true";
+        candidate.AddRange(noisy);
+
+        var comparison = ResultsComparison.Of("a", baseline, "b", candidate);
+
+        var row = Assert.Single(comparison.Rows);
+        Assert.Equal("~", row.Verdict);
+        Assert.Equal(10, row.Comparison.Candidate.Count);
+        Assert.Equal(5, comparison.NoisyLeftOut);
+        // The same values unlabelled would be called worse on their own.
+        foreach (var r in noisy) r.Labels["noisy"] = "false";
+        Assert.Equal("worse", ResultsComparison.Of("a", baseline, "b", noisy).Rows.Single().Verdict);
+    }
+
+    [Fact]
     public void The_task_writes_compare_md_from_a_results_folder_preferring_the_same_profile()
     {
         var baselineDir = Directory.CreateDirectory(Path.Combine(_dir, "old-results", "kvm-vs-tcg-quick")).FullName;

@@ -68,6 +68,24 @@ public sealed class KvmVsTcgEndToEndTests
         Assert.Contains("tcg memory repeat 1/2", third.StandardOutput);
         Assert.DoesNotContain("cpu repeat", third.StandardOutput);
 
+        // The same experiment on Debian's backported QEMU (fetched into the cache once, never
+        // installed): its guest cells are measured under their own names; the host's use no QEMU.
+        var tcgCpu = Path.Combine(results, "tcg-cpu.ndjson");
+        var distroTime = File.GetLastWriteTimeUtc(tcgCpu);
+        var backports = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-p:QemuBuild=debian-backports");
+        Assert.True(backports.Succeeded, backports.StandardOutput);
+        Assert.Matches(@"QEMU build 'debian-backports': 10\.[0-9.]+ at ", backports.StandardOutput);
+        Assert.Contains("tcg cpu repeat 1/2", backports.StandardOutput);
+        Assert.DoesNotContain("host cpu repeat", backports.StandardOutput);
+        var onBackports = RecordFile.Read(Path.Combine(results, "tcg-cpu-debian-backports.ndjson"));
+        Assert.All(onBackports, r => Assert.Equal("debian-backports", r.Label("qemu_build")));
+        Assert.All(onBackports, r => Assert.StartsWith("10.", r.Label("qemu_version")));
+        Assert.Equal(2, onBackports.Count(r => r.Metric == "events_per_second" && r.Value > 0));
+        Assert.Equal(distroTime, File.GetLastWriteTimeUtc(tcgCpu));
+        Assert.DoesNotContain(RecordFile.Read(Path.Combine(results, "host-cpu.ndjson")), r => r.Label("qemu_build") is not null);
+        var qemuCache = Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".cache"), "virtlab", "qemu");
+        Assert.Empty(Directory.GetDirectories(qemuCache, ".partial-*"));
+
         var clean = copy.Build(BuildTimeout, Project, "-p:Profile=quick", "-t:Clean");
         Assert.True(clean.Succeeded, clean.StandardOutput);
         Assert.False(Directory.Exists(results), "-t:Clean must remove the experiment's results");

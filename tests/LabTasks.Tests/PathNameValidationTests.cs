@@ -10,7 +10,7 @@ namespace VirtLab.Tests;
 public sealed class PathNameValidationTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
-    private readonly RepoCopy _copy = new();
+    private readonly RepoCopy _copy = new(prebuiltTasks: false);
     // Outside the copy, beside it in the temp folder: what an escaping path would reach.
     private readonly string _sentinel = Path.Combine(Path.GetTempPath(), "virtlab-sentinel-" + Guid.NewGuid().ToString("N")[..8]);
 

@@ -102,8 +102,8 @@ public sealed class QmpClientTests
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
     }
 
-    /// <summary>A daemonized QEMU with no machine, only a QMP socket; killed by pidfile on Dispose.</summary>
-    private sealed class TestQemu : IDisposable
+    /// <summary>A daemonized QEMU with no machine, only a QMP socket; killed by pidfile on Dispose (MigrationFeaturesQemuTests uses it too).</summary>
+    internal sealed class TestQemu : IDisposable
     {
         private readonly string _dir;
         private readonly bool _ownsDir;

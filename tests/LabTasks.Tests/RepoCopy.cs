@@ -7,10 +7,15 @@ namespace VirtLab.Tests;
 /// <summary>
 /// A throw-away copy of this working tree (tracked and untracked files, nothing ignored), so an
 /// end-to-end test builds exactly what a fresh clone would, without touching the developer's results.
+/// With <c>prebuiltTasks</c> (the default) the copy also gets the task library compiled once per
+/// test run from the same sources, so its first build does not spend a minute compiling what every
+/// other copy compiles too; RestoreEndToEndTests, which is about that first compile, passes false.
 /// </summary>
 public sealed class RepoCopy : IDisposable
 {
-    public RepoCopy()
+    private static readonly Lazy<string> PrebuiltTaskLibrary = new(BuildTaskLibrary, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public RepoCopy(bool prebuiltTasks = true)
     {
         Root = Path.Combine(Path.GetTempPath(), "virtlab-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var source = FindRepoRoot();
@@ -24,6 +29,36 @@ public sealed class RepoCopy : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
             File.Copy(from, to);
         }
+        if (prebuiltTasks) AddPrebuiltTaskLibrary();
+    }
+
+    /// <summary>The task library where an experiment's build puts it, newer than every source, with the stamp that says it is built.</summary>
+    private void AddPrebuiltTaskLibrary()
+    {
+        var output = Path.Combine(Root, "src", "LabTasks", "bin", "Release", "net10.0");
+        Directory.CreateDirectory(output);
+        foreach (var file in Directory.GetFiles(PrebuiltTaskLibrary.Value, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(output, Path.GetRelativePath(PrebuiltTaskLibrary.Value, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var stamp = Path.Combine(Root, "obj", "virtlab", "labtasks.built");
+        Directory.CreateDirectory(Path.GetDirectoryName(stamp)!);
+        File.WriteAllText(stamp, "");
+        var now = DateTime.UtcNow.AddSeconds(1);
+        foreach (var file in Directory.GetFiles(output, "*", SearchOption.AllDirectories).Append(stamp)) File.SetLastWriteTimeUtc(file, now);
+    }
+
+    /// <summary>Compiles src/LabTasks (Release) from this tree once per test run, outside it.</summary>
+    private static string BuildTaskLibrary()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "virtlab-e2e-tasks-" + Environment.ProcessId);
+        var result = ProcessRunner.Run("dotnet", ["build", Path.Combine(FindRepoRoot(), "src", "LabTasks", "LabTasks.csproj"), "-c", "Release", "-o", output, "-nologo", "-v:q"],
+            TimeSpan.FromMinutes(5));
+        if (!result.Succeeded) throw new InvalidOperationException("the task library did not build:\n" + result.StandardOutput + result.StandardError);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(output, recursive: true); } catch (IOException) { } };
+        return output;
     }
 
     public string Root { get; }

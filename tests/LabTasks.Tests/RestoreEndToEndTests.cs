@@ -17,7 +17,7 @@ public partial class RestoreEndToEndTests(RestoreEndToEndTests.Copy copy) : ICla
     /// <summary>One repository copy for the class: its first build compiles the task library, which the others reuse.</summary>
     public sealed class Copy : IDisposable
     {
-        public RepoCopy Repo { get; } = new();
+        public RepoCopy Repo { get; } = new(prebuiltTasks: false);
         public void Dispose() => Repo.Dispose();
     }
 

@@ -9,8 +9,9 @@ namespace VirtLab.Compare;
 /// </summary>
 public sealed class ResultsComparison
 {
-    private ResultsComparison(string baselineName, string candidateName, List<ComparisonRow> rows, List<SampleKey> onlyBaseline, List<SampleKey> onlyCandidate)
+    private ResultsComparison(string baselineName, string candidateName, List<ComparisonRow> rows, List<SampleKey> onlyBaseline, List<SampleKey> onlyCandidate, int noisyLeftOut)
     {
+        NoisyLeftOut = noisyLeftOut;
         BaselineName = baselineName;
         CandidateName = candidateName;
         Rows = rows;
@@ -24,6 +25,9 @@ public sealed class ResultsComparison
     public IReadOnlyList<SampleKey> OnlyInBaseline { get; }
     public IReadOnlyList<SampleKey> OnlyInCandidate { get; }
 
+    /// <summary>Figures of repeats labelled noisy, in both runs, left out of every sample.</summary>
+    public int NoisyLeftOut { get; }
+
     public int Better => Rows.Count(r => r.Comparison.Verdict == ComparisonVerdict.Better);
     public int Worse => Rows.Count(r => r.Comparison.Verdict == ComparisonVerdict.Worse);
     public int Unchanged => Rows.Count(r => r.Comparison.Verdict == ComparisonVerdict.NoDifference);
@@ -33,14 +37,14 @@ public sealed class ResultsComparison
 
     public static ResultsComparison Of(string baselineName, IEnumerable<Record> baseline, string candidateName, IEnumerable<Record> candidate)
     {
-        var a = RecordSamples.From(baseline);
-        var b = RecordSamples.From(candidate);
+        var a = RecordSamples.From(baseline, out var noisyA);
+        var b = RecordSamples.From(candidate, out var noisyB);
         var rows = a.Keys.Intersect(b.Keys)
             .OrderBy(k => k.Experiment, StringComparer.Ordinal).ThenBy(k => k.Metric, StringComparer.Ordinal).ThenBy(k => k.Condition, StringComparer.Ordinal)
             .Select(k => new ComparisonRow(k, SampleComparison.Of(a[k], b[k], MetricDirections.For(k.Metric, k.Unit)!.Value)))
             .ToList();
         return new ResultsComparison(baselineName, candidateName, rows,
             a.Keys.Except(b.Keys).OrderBy(k => k.ToString(), StringComparer.Ordinal).ToList(),
-            b.Keys.Except(a.Keys).OrderBy(k => k.ToString(), StringComparer.Ordinal).ToList());
+            b.Keys.Except(a.Keys).OrderBy(k => k.ToString(), StringComparer.Ordinal).ToList(), noisyA + noisyB);
     }
 }

@@ -37,7 +37,11 @@ public sealed class LabNetwork(LabState state)
     public static string TapName(string guest)
     {
         var name = "tap-" + LabState.ValidGuest(guest);
-        return name.Length <= 15 ? name : name[..15];
+        if (name.Length <= 15) return name;
+        // An interface name has at most 15 characters: a long guest name keeps its start and gets a
+        // hash of the whole, so guest-virtio-net-pci and guest-virtio-net-pci-kvm get different taps.
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(guest));
+        return name[..10] + Convert.ToHexStringLower(hash)[..5];
     }
 
     public void DeleteTap(string tap)

@@ -84,6 +84,7 @@ public sealed partial class LabState
 
     [GeneratedRegex("^virtlab-[a-z0-9-]{1,40}$")]
     private static partial Regex ValidName();
-    [GeneratedRegex("^[A-Za-z0-9-]{1,32}$")]
+    // 63: a guest name is also its hostname (virtlab.hostname=…), and names grow with their cell's axes (guest-virtio-net-pci-tcg-debian-backports).
+    [GeneratedRegex("^[A-Za-z0-9-]{1,63}$")]
     private static partial Regex GuestName();
 }

@@ -34,12 +34,13 @@ public static class MigrationRecords
             ["outcome"] = m.Outcome,
             ["integrity"] = run.Integrity.Label,
             ["settings"] = settings.Describe(),
-            ["capabilities"] = settings.Capabilities.Count == 0 ? "none" : string.Join(',', settings.Capabilities),
             ["downtime_limit_ms"] = I(m.Parameters.DowntimeLimitMs),
             ["max_bandwidth_mib"] = I(m.Parameters.MaxBandwidthBytes >> 20),
         };
+        settings.AddFeatureLabels(labels);
         if (settings.Xbzrle) labels["xbzrle_cache_mib"] = I(m.Parameters.XbzrleCacheBytes >> 20);
         if (settings.Multifd) labels["multifd_channels"] = I(m.Parameters.MultifdChannels);
+        labels["guest_boot"] = I(run.GuestBoot);
         labels["guest_outcome"] = m.GuestOutcome;
         labels["source_statuses"] = m.SourceStatuses;
         if (m.DestinationStatuses.Length > 0) labels["destination_statuses"] = m.DestinationStatuses;
@@ -95,6 +96,56 @@ public static class MigrationRecords
         return records;
     }
 
+    /// <summary>The metric and unit of a scenario's unavailable records unless its cell names its own (HeadlineMetric, HeadlineUnit).</summary>
+    public const string HeadlineMetric = "migration_downtime";
+    public const string HeadlineUnit = "ms";
+
+    /// <summary>
+    /// The records of a scenario that the QEMU build cannot run (a feature it does not offer or
+    /// refused): one per workload, on the scenario's headline metric with value null, labels.status
+    /// "unavailable", labels.reason (the feature, the QEMU version, what to do), labels.unavailable_features
+    /// (the features, comma-separated) and the scenario's feature labels; kind "scenario", since no
+    /// migration ran.
+    /// </summary>
+    public static List<Record> Unavailable(ScenarioPlan plan, MigrationUnavailable unavailable, IReadOnlyDictionary<string, string> baseLabels,
+        string metric = HeadlineMetric, string unit = HeadlineUnit)
+    {
+        var time = DateTimeOffset.UtcNow;
+        return plan.Workloads.Select(workload =>
+        {
+            var labels = new SortedDictionary<string, string>(baseLabels.ToDictionary())
+            {
+                ["kind"] = "scenario",
+                ["scenario"] = plan.Scenario,
+                ["workload"] = workload,
+                ["settings"] = plan.Settings.Describe(),
+                ["status"] = Record.StatusUnavailable,
+                ["reason"] = unavailable.Reason,
+                ["unavailable_features"] = string.Join(',', unavailable.Features),
+                ["qemu_version"] = unavailable.QemuVersion,
+            };
+            plan.Settings.AddFeatureLabels(labels);
+            if (plan.Fault is { } fault) labels["fault"] = fault.Kind;
+            return new Record(metric, null, unit, labels, time);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Per workload of a scenario: how many of its migrations left a guest that failed its
+    /// integrity check (value k, labels.migrations n; migrations whose guest a fault took are no
+    /// trial). Every planned migration counts, also those on a guest booted afresh after a
+    /// corrupted one (AfterIntegrityFailure=reboot): labels.guest_boots says how many guests it took.
+    /// </summary>
+    public static IEnumerable<Record> IntegrityFailures(IReadOnlyList<MigrationRun> runs, IReadOnlyDictionary<string, string> baseLabels, string scenario) =>
+        runs.Where(r => !r.Integrity.GuestLost).GroupBy(r => r.Workload).Select(g => new Record("integrity_failures", g.Count(r => r.Integrity.Failed), "count",
+            new SortedDictionary<string, string>(baseLabels.ToDictionary())
+            {
+                ["kind"] = "scenario", ["scenario"] = scenario, ["workload"] = g.Key,
+                ["migrations"] = I(g.Count()),
+                ["guest_boots"] = I(g.Select(r => r.GuestBoot).Distinct().Count()),
+                ["integrity"] = g.Any(r => r.Integrity.Failed) ? "failed" : "verified",
+            }, DateTimeOffset.UtcNow));
+
     private static void WorkloadFigures(MigrationRun run, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add, DateTimeOffset end)
     {
         var during = run.During;
@@ -114,6 +165,11 @@ public static class MigrationRecords
             if (b.LatencyMaxMs.Count > 0)
                 add(KindWorkload, "workload_latency_max", b.LatencyMaxMs.Max(p => p.Value), "ms", end, [("phase", "baseline")]);
         }
+        // A combined workload (dirty-memory+iperf): each other load's own rate, beside the run's (the stream's, already its workload_rate).
+        foreach (var part in during.PartRuns.Where(p => p.Metric.Length > 0 && p.Metric != during.Metric && p.Median is not null))
+            add(KindWorkload, "workload_part_rate", part.Median, part.Unit, end, [("phase", "migration"), ("part", part.Workload), ("workload_metric", part.Metric)]);
+        foreach (var part in run.Baseline?.PartRuns.Where(p => p.Metric.Length > 0 && p.Metric != run.Baseline.Metric && p.Median is not null) ?? [])
+            add(KindWorkload, "workload_part_rate", part.Median, part.Unit, end, [("phase", "baseline"), ("part", part.Workload), ("workload_metric", part.Metric)]);
         foreach (var (t, value) in run.Timeline(during))
             add(KindSeries, during.Metric, value, unit, run.Migration.StartedAt.AddSeconds(t), [("series", "workload"), ("phase", "migration"), ("t", T(t))]);
         foreach (var p in during.LatencyMaxMs)

@@ -1,6 +1,8 @@
 namespace VirtLab.Migration;
 
 /// <summary>One migration with the workload that ran across it and every piece of evidence around it.</summary>
+/// <param name="GuestBoot">Which boot of the scenario's guest was migrated: 1 is the guest BootGuest started; 2, 3 … a
+/// fresh guest booted after a corrupted one (AfterIntegrityFailure=reboot).</param>
 public sealed record MigrationRun(
     string Scenario,
     int Index,
@@ -17,8 +19,10 @@ public sealed record MigrationRun(
     string? FdbPortAfter,
     bool SshKept,
     IntegrityReport Integrity,
-    Disruption? Disruption)
+    Disruption? Disruption,
+    int GuestBoot = 1)
 {
+
     /// <summary>The network-observed downtime: the ping silence across the guest's pause (completed migrations only).</summary>
     public PingSilence? NetworkSilence => Migration.Completed
         ? Ping.SilenceAcross(Migration.SourceStoppedAt ?? Migration.EndedAfterSeconds, Migration.DestinationResumedAt)

@@ -10,7 +10,9 @@ namespace VirtLab.Migration;
 
 /// <summary>
 /// Live-migrates a running lab guest to a new QEMU process on the same lab bridge: starts the
-/// destination, sets capabilities and parameters on both sides, sends migrate, samples
+/// destination, sets capabilities and parameters on both sides (only those each side's build
+/// offers; <see cref="MigrationUnavailableException"/> when the scenario needs more or a side
+/// refuses them), sends migrate, samples
 /// query-migrate until the migration completes, fails, or runs past its deadline (then
 /// migrate_cancel: the source keeps running and the destination quits). On success the source is
 /// quit and the destination is the guest from then on (<see cref="GuestIdentity"/>).
@@ -80,18 +82,25 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         {
             using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10), outOfBand))
             {
+                // Each side is sent only what its build offers (both are asked: they may be different builds);
+                // a scenario that needs more than a side offers, or that a side refuses, is unavailable there.
+                var sourceFeatures = MigrationFeatures.Query(src);
+                var destinationFeatures = MigrationFeatures.Query(dst);
+                if ((sourceFeatures.Unavailable(settings) ?? destinationFeatures.Unavailable(settings, destination: true)) is { } missing)
+                    throw new MigrationUnavailableException(missing);
                 // A fresh QEMU's parameters are this QEMU version's defaults. A source may have been
                 // migrated before with other settings, so every parameter is set, not just the chosen ones.
-                var defaults = dst.Execute("query-migrate-parameters");
+                var defaults = destinationFeatures.ParameterValues;
                 parameters = settings.Effective(defaults);
-                Configure(dst, settings, defaults, destination: true);
-                Configure(src, settings, defaults, destination: false);
+                Configure(dst, settings, destinationFeatures, defaults, destination: true);
+                Configure(src, settings, sourceFeatures, defaults, destination: false);
                 // A postcopy cut must land while pages are still outstanding: the background push after
                 // the switch-over is held to the pre-copy bandwidth until the stream is restored (0: no limit).
-                src.Execute("migrate-set-parameters", new Dictionary<string, object>
-                {
-                    ["max-postcopy-bandwidth"] = fault?.Kind == MigrationFault.PostcopyStreamCut ? parameters.MaxBandwidthBytes : 0L,
-                });
+                if (sourceFeatures.OffersParameter("max-postcopy-bandwidth"))
+                    src.Execute("migrate-set-parameters", new Dictionary<string, object>
+                    {
+                        ["max-postcopy-bandwidth"] = fault?.Kind == MigrationFault.PostcopyStreamCut ? parameters.MaxBandwidthBytes : 0L,
+                    });
                 dst.Execute("migrate-incoming", new Dictionary<string, object> { ["uri"] = uri });
 
                 clock = MigrationClock.Start();
@@ -304,11 +313,15 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         return string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{(port + 1000 <= 65535 ? port + 1000 : port - 1000)}");
     }
 
-    private static void Configure(QmpClient qmp, MigrationSettings settings, JsonElement defaults, bool destination)
+    /// <summary>Sets one side's capabilities and parameters; a refusal makes the scenario unavailable on this build (QEMU's message says why).</summary>
+    private static void Configure(QmpClient qmp, MigrationSettings settings, MigrationFeatures features, JsonElement defaults, bool destination)
     {
-        qmp.Execute("migrate-set-capabilities", new Dictionary<string, object> { ["capabilities"] = settings.CapabilityStates(destination) });
+        var side = destination ? "destination" : "source";
+        if (qmp.TryExecute("migrate-set-capabilities", new Dictionary<string, object> { ["capabilities"] = settings.CapabilityStates(destination, features) }) is { } refused)
+            throw new MigrationUnavailableException(features.Refused(settings, refused, side));
         var parameters = settings.Parameters(destination, defaults);
-        if (parameters.Count > 0) qmp.Execute("migrate-set-parameters", parameters);
+        if (parameters.Count > 0 && qmp.TryExecute("migrate-set-parameters", parameters) is { } refusedParameter)
+            throw new MigrationUnavailableException(features.Refused(settings, refusedParameter, side));
     }
 
     private void Kill(string guest)

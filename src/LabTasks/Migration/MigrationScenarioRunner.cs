@@ -12,43 +12,119 @@ namespace VirtLab.Migration;
 /// Runs a <see cref="ScenarioPlan"/> on a running lab guest. Between migrations the guest keeps
 /// running on whichever QEMU won; each migration goes to the next generation (mig-0 → mig-1 …),
 /// on a tap of its own with the same MAC. Raw outputs go to <paramref name="rawDirectory"/>.
+/// A guest that fails its integrity check ends the scenario, or (AfterIntegrityFailure=reboot) is
+/// stopped and replaced by a fresh guest of the same spec booted as the next generation.
 /// </summary>
-public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile, string hostKeyFile, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null)
+/// <param name="bootTimeout">How long a guest booted afresh after a corrupted one may take to answer SSH (lab.yaml guest.bootTimeoutSeconds).</param>
+public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile, string hostKeyFile, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null,
+    TimeSpan? bootTimeout = null) : MigrationScenarioRunner.IScenarioSteps
 {
     private const int FirstPort = 49152;
     private readonly GuestLauncher _launcher = new(lab, privateKeyFile, hostKeyFile);
     private string Netns => lab.NetworkNamespace;
 
+    /// <summary>The steps a scenario is made of (a seam: tests drive <see cref="Run(ScenarioPlan, GuestSpec, IScenarioSteps, Action{string}, CancellationToken)"/> with fakes).</summary>
+    internal interface IScenarioSteps
+    {
+        WorkloadRun Baseline(ScenarioPlan plan, string workload, GuestSpec guest, CancellationToken cancel);
+        MigrationRun Migrate(ScenarioPlan plan, int index, string workload, GuestSpec source, WorkloadRun? baseline, CancellationToken cancel);
+        bool IsRunning(string guest);
+        /// <summary>Stops <paramref name="corrupted"/> (and removes its tap) and boots <paramref name="fresh"/> on its own tap; false when it did not boot.</summary>
+        bool Reboot(ScenarioPlan plan, GuestSpec corrupted, GuestSpec fresh, CancellationToken cancel);
+    }
+
     /// <param name="running">The spec the running guest was started with (its Name is the running generation).</param>
     public List<MigrationRun> Run(ScenarioPlan plan, GuestSpec running, CancellationToken cancel)
     {
+        GuestIdentity.SetCurrent(lab, running.Name);
+        return Run(plan, running, this, Log, cancel);
+    }
+
+    /// <summary>The scenario's loop: which migration runs on which guest, and what happens after a corrupted one.</summary>
+    internal static List<MigrationRun> Run(ScenarioPlan plan, GuestSpec running, IScenarioSteps steps, Action<string> log, CancellationToken cancel)
+    {
         var runs = new List<MigrationRun>();
         var current = running;
-        GuestIdentity.SetCurrent(lab, current.Name);
+        var boot = 1;
         foreach (var workload in plan.Workloads)
         {
             cancel.ThrowIfCancellationRequested();
-            var baseline = workload == "idle" ? null : Baseline(plan, workload, current, cancel);
+            var baseline = workload == "idle" ? null : steps.Baseline(plan, workload, current, cancel);
             for (var repeat = 1; repeat <= plan.Repeats; repeat++)
             {
                 cancel.ThrowIfCancellationRequested();
-                var run = MigrateUnderLoad(plan, runs.Count + 1, workload, current, baseline, cancel);
+                var run = steps.Migrate(plan, runs.Count + 1, workload, current, baseline, cancel) with { GuestBoot = boot };
                 runs.Add(run);
                 current = SpecFor(current, run.Migration.CurrentGuest, null);
-                if (!_launcher.IsRunning(current.Name))
+                if (run.Integrity.Failed && plan.AfterIntegrityFailure == AfterIntegrityFailure.Reboot)
                 {
-                    Log($"{plan.Scenario}: the guest ({current.Name}) is no longer running; the scenario's remaining migrations are not measured.");
+                    // The last migration needs no fresh guest: the session's StopGuest stops the corrupted one.
+                    if (runs.Count >= plan.PlannedMigrations) return runs;
+                    // The next generation after the newest name this scenario used: a migration that did not complete
+                    // leaves the guest on its source, and its destination's serial log is evidence not to overwrite.
+                    var fresh = SpecFor(current, GuestIdentity.Next(run.Migration.Destination), null);
+                    log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; {current.Name} is stopped and a fresh guest ({fresh.Name}) boots for the scenario's remaining {plan.PlannedMigrations - runs.Count} migrations (AfterIntegrityFailure=reboot).");
+                    if (!steps.Reboot(plan, current, fresh, cancel))
+                    {
+                        log($"{plan.Scenario}: the fresh guest {fresh.Name} did not boot; the scenario's remaining migrations are not measured.");
+                        return runs;
+                    }
+                    current = fresh;
+                    boot++;
+                    continue;
+                }
+                if (!steps.IsRunning(current.Name))
+                {
+                    log($"{plan.Scenario}: the guest ({current.Name}) is no longer running; the scenario's remaining migrations are not measured.");
                     return runs;
                 }
                 // A corrupted guest is not migrated again: its next migrations would measure the corruption.
                 if (run.Integrity.Failed)
                 {
-                    Log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; the scenario's remaining migrations are not measured.");
+                    log($"{plan.Scenario}: migration {run.Index} left a guest that failed its integrity check; the scenario's remaining migrations are not measured (AfterIntegrityFailure=reboot would boot a fresh guest and go on).");
                     return runs;
                 }
             }
         }
         return runs;
+    }
+
+    /// <summary>
+    /// Before the scenario's first migration: what the source's QEMU build offers, and whether it
+    /// takes the scenario's capabilities and parameters (<see cref="MigrationFeatures.Check"/>).
+    /// </summary>
+    public (MigrationFeatures Features, MigrationUnavailable? Unavailable) CheckFeatures(ScenarioPlan plan, string source)
+    {
+        using var qmp = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10));
+        return MigrationFeatures.Check(qmp, plan.Settings);
+    }
+
+    bool IScenarioSteps.IsRunning(string guest) => _launcher.IsRunning(guest);
+
+    WorkloadRun IScenarioSteps.Baseline(ScenarioPlan plan, string workload, GuestSpec guest, CancellationToken cancel) => Baseline(plan, workload, guest, cancel);
+
+    MigrationRun IScenarioSteps.Migrate(ScenarioPlan plan, int index, string workload, GuestSpec source, WorkloadRun? baseline, CancellationToken cancel) =>
+        MigrateUnderLoad(plan, index, workload, source, baseline, cancel);
+
+    bool IScenarioSteps.Reboot(ScenarioPlan plan, GuestSpec corrupted, GuestSpec fresh, CancellationToken cancel)
+    {
+        var network = new LabNetwork(lab);
+        // Whatever still runs the corrupted guest (a panicked guest's QEMU has ended on its own: -no-reboot).
+        _launcher.Stop(corrupted.Name);
+        network.DeleteTap(corrupted.Nics[0].Tap);
+        network.DeleteTap(fresh.Nics[0].Tap);
+        network.AddTap(fresh.Nics[0].Tap);
+        var outcome = _launcher.Boot(fresh, bootTimeout ?? TimeSpan.FromSeconds(120), cancel);
+        if (!outcome.Ready)
+        {
+            Log($"{plan.Scenario}: {fresh.Name} did not boot: {outcome.Detail} {outcome.SerialTail}");
+            _launcher.Stop(fresh.Name);
+            network.DeleteTap(fresh.Nics[0].Tap);
+            return false;
+        }
+        GuestIdentity.SetCurrent(lab, fresh.Name);
+        Log(string.Create(CultureInfo.InvariantCulture, $"{plan.Scenario}: {fresh.Name} answered SSH {outcome.Seconds:0.0} s after QEMU started."));
+        return true;
     }
 
     /// <summary>The spec of another generation of the same guest: same everything, its own name, tap and serial log.</summary>
@@ -130,7 +206,7 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             var frames = capture.Stop(result.StartedAt);
             network.DeleteTap(result.Completed ? sourceTap : destinationTap);
 
-            var integrityProblems = during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
+            var integrityProblems = IntegrityProblems(during);
             // A guest lost to an injected fault is that fault's outcome. One whose destination QEMU
             // ended after a completed migration without a fault crashed (a guest panic ends QEMU:
             // -no-reboot, panic=-1): that is the migration's integrity failure, read from its console.
@@ -151,6 +227,10 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             ssh.Dispose();
         }
     }
+
+    /// <summary>The workload's problems that concern the guest's integrity: stress-ng's verification failures (alone or as part of dirty-memory+iperf).</summary>
+    public static IEnumerable<string> IntegrityProblems(WorkloadRun during) =>
+        during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
 
     private static string SerialLog(string path)
     {

@@ -27,7 +27,7 @@ public sealed partial record WorkloadOptions(
     {
     }
 
-    public static readonly string[] Names = ["iperf", "sysbench-cpu", "sysbench-memory", "dirty-memory", "idle"];
+    public static readonly string[] Names = ["iperf", "sysbench-cpu", "sysbench-memory", "dirty-memory", BusyGuestWorkload.WorkloadName, "idle"];
 
     public IMigrationWorkload Create(string name) => name switch
     {
@@ -35,6 +35,8 @@ public sealed partial record WorkloadOptions(
         "sysbench-cpu" => SysbenchSeriesWorkload.Cpu(CpuMaxPrime, SysbenchThreads),
         "sysbench-memory" => SysbenchSeriesWorkload.Memory(MemoryBlockSize, SysbenchThreads),
         "dirty-memory" => new DirtyMemoryWorkload(DirtyWorkers, DirtySizeMiB, DirtyMethod),
+        // A busy guest: both at once, each as it runs alone.
+        BusyGuestWorkload.WorkloadName => new BusyGuestWorkload(Create("dirty-memory"), Create("iperf")),
         "idle" => new IdleWorkload(),
         _ => throw new LabException(LabCodes.ConfigBadValue, $"'{name}' is not a migration workload.", $"use one of {string.Join(", ", Names)}."),
     };

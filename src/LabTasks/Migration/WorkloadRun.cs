@@ -3,6 +3,7 @@ namespace VirtLab.Migration;
 /// <summary>
 /// What one run of a workload produced: its series (may be empty), a rate over the whole run,
 /// the raw output, and problems it reported (a stress-ng verification failure, an iperf error).
+/// A combined workload carries the stream's series and each load's own run as <see cref="Parts"/>.
 /// </summary>
 public sealed record WorkloadRun(
     string Workload,
@@ -14,8 +15,12 @@ public sealed record WorkloadRun(
     string RawOutput,
     IReadOnlyList<string> Problems,
     bool? ConnectionKept = null,
-    IReadOnlyList<WorkloadPoint>? LatencyMax = null)
+    IReadOnlyList<WorkloadPoint>? LatencyMax = null,
+    IReadOnlyList<WorkloadRun>? Parts = null)
 {
+    /// <summary>A combined workload's runs of each load it combines (dirty-memory+iperf); empty for a single load.</summary>
+    public IReadOnlyList<WorkloadRun> PartRuns => Parts ?? [];
+
     /// <summary>The longest single request per interval (sysbench cpu with --percentile=100), in ms; empty when not measured.</summary>
     public IReadOnlyList<WorkloadPoint> LatencyMaxMs => LatencyMax ?? [];
 

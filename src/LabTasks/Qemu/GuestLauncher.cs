@@ -62,7 +62,8 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
         File.Delete(qmpSocket);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(guest.SerialLog))!);
         File.WriteAllText(guest.SerialLog, "");
-        return new LabCommand(lab.NetworkNamespace).Run(QemuCommandLine.Program, QemuCommandLine.Build(guest, pidFile, qmpSocket), TimeSpan.FromSeconds(60), cancel);
+        var (program, arguments) = guest.Binary.Command(QemuCommandLine.Build(guest, pidFile, qmpSocket));
+        return new LabCommand(lab.NetworkNamespace).Run(program, arguments, TimeSpan.FromSeconds(60), cancel);
     }
 
     private bool TrySsh(GuestSpec guest)

@@ -6,7 +6,6 @@ namespace VirtLab.Qemu;
 /// <summary>The qemu-system-x86_64 argument list for a guest, built from validated values only.</summary>
 public static class QemuCommandLine
 {
-    public const string Program = "qemu-system-x86_64";
     private static readonly string[] NicModels = ["virtio-net-pci", "e1000", "rtl8139"];
 
     public static List<string> Build(GuestSpec g, string pidFile, string qmpSocket)
@@ -16,13 +15,13 @@ public static class QemuCommandLine
         if (g.Name.Length == 0 || g.Name.Contains(','))
             throw new LabException(LabCodes.GuestBoot, $"'{g.Name}' is not a guest name QEMU's -name accepts.", "use letters, digits and '-'.");
         var inv = CultureInfo.InvariantCulture;
-        var args = new List<string>
+        var args = new List<string>(g.Binary.FirmwareArguments())
         {
             // debug-threads names QEMU's threads ("CPU 0/TCG", "worker" …), so their CPU time can be told apart.
             "-name", $"guest={g.Name},debug-threads=on",
-            "-accel", g.Accel,
-            // KVM runs the host's CPU model; TCG emulates the richest model it has.
-            "-cpu", g.Accel == "kvm" ? "host" : "max",
+            "-accel", Accel(g),
+            // KVM runs the host's CPU model; TCG emulates the richest model it has (a scenario may choose another: max,-pcid).
+            "-cpu", Cpu(g),
             "-m", g.MemoryMiB.ToString(inv),
             "-smp", g.Vcpus.ToString(inv),
             "-nodefaults", "-display", "none", "-no-reboot",
@@ -53,8 +52,28 @@ public static class QemuCommandLine
         return args;
     }
 
+    /// <summary>-accel's value: kvm, tcg, or tcg,thread=single|multi for a scenario that chose TCG's threading.</summary>
+    public static string Accel(GuestSpec g)
+    {
+        if (g.TcgThreads is not { } threads) return g.Accel;
+        if (!GuestVariant.TcgThreadModes.Contains(threads))
+            throw new LabException(LabCodes.GuestBoot, $"'{threads}' is not a TCG thread mode.", "use single or multi.");
+        if (g.Accel != "tcg")
+            throw new LabException(LabCodes.GuestBoot, $"Guest '{g.Name}' runs under {g.Accel}, which has no TCG thread mode ('{threads}').", "set TcgThreads only for TCG guests.");
+        return $"tcg,thread={threads}";
+    }
+
+    /// <summary>-cpu's value: the guest's CpuModel, else host under KVM and max under TCG.</summary>
+    public static string Cpu(GuestSpec g)
+    {
+        if (g.CpuModel is not { } model) return GuestVariant.DefaultCpuModel(g.Accel);
+        return GuestVariant.IsCpuModel(model) ? model
+            : throw new LabException(LabCodes.GuestBoot, $"'{model}' is not a -cpu value VirtLab passes on.", "use a model and feature switches of letters, digits and - _ . , + = (e.g. max,-pcid).");
+    }
+
     public static string KernelArgs(GuestSpec g)
     {
+        // QEMU's -L folders belong on QEMU's command line, not the guest kernel's.
         var args = new List<string>
         {
             "console=ttyS0", "quiet", "panic=-1",

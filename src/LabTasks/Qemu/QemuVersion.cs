@@ -5,11 +5,21 @@ namespace VirtLab.Qemu;
 
 public static partial class QemuVersion
 {
-    private static string? _cached;
+    private static readonly Dictionary<string, string> Versions = new();
 
-    /// <summary>"7.2.22" from "QEMU emulator version 7.2.22 (Debian …)".</summary>
-    public static string Installed() =>
-        _cached ??= Parse(ProcessRunner.RunChecked(LabCodes.MissingTool, QemuCommandLine.Program, ["--version"], TimeSpan.FromSeconds(20)).StandardOutput);
+    /// <summary>The system's QEMU's version.</summary>
+    public static string Installed() => Of(QemuBinary.DistroProgram);
+
+    /// <summary>"7.2.22" from "QEMU emulator version 7.2.22 (Debian …)", asked once per binary.</summary>
+    public static string Of(string program)
+    {
+        lock (Versions)
+        {
+            if (!Versions.TryGetValue(program, out var version))
+                Versions[program] = version = Parse(ProcessRunner.RunChecked(LabCodes.MissingTool, program, ["--version"], TimeSpan.FromSeconds(20)).StandardOutput);
+            return version;
+        }
+    }
 
     public static string Parse(string versionOutput)
     {

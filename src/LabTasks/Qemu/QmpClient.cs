@@ -83,6 +83,29 @@ public sealed class QmpClient : IDisposable
     }
 
     /// <summary>
+    /// Runs a QMP command whose refusal is an answer, not a failure: QEMU's error (class and
+    /// description) is returned instead of thrown, and null means QEMU accepted it. A connection
+    /// that is closed or silent still throws LAB0043.
+    /// </summary>
+    public QmpError? TryExecute(string command, object? arguments = null, TimeSpan? timeout = null)
+    {
+        var reply = Send(command, arguments, timeout ?? DefaultCommandTimeout, tolerateClose: false)!.Value;
+        return reply.TryGetProperty("error", out var error)
+            ? new QmpError(command, StringOr(error, "class", "UnknownError"), StringOr(error, "desc", error.GetRawText()))
+            : null;
+    }
+
+    /// <summary>"7.2.22": the version QEMU's greeting announces (major.minor.micro).</summary>
+    public string Version => VersionOf(Greeting);
+
+    /// <summary>"7.2.22" from a greeting's "QMP" object ({"version": {"qemu": {"major", "minor", "micro"}}}); "unknown" without one.</summary>
+    public static string VersionOf(JsonElement greeting) =>
+        greeting.ValueKind == JsonValueKind.Object && greeting.TryGetProperty("version", out var v) && v.TryGetProperty("qemu", out var q)
+        && q.TryGetProperty("major", out var major) && q.TryGetProperty("minor", out var minor) && q.TryGetProperty("micro", out var micro)
+            ? $"{major.GetRawText()}.{minor.GetRawText()}.{micro.GetRawText()}"
+            : "unknown";
+
+    /// <summary>
     /// Runs a command out of band ("exec-oob"): QEMU's monitor thread answers it even while the main
     /// loop is blocked — on a postcopy destination, on a guest page that has not arrived. Only
     /// commands QEMU marks allow-oob qualify (migrate-pause, migrate-recover); needs Connect(outOfBand: true).

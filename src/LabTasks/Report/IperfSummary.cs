@@ -28,6 +28,9 @@ public sealed record IperfSummary(string Experiment, string Profile, DateTime Ge
             var value = records.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
             if (value is not null) environment[key] = value;
         }
+        // The guests' accelerator (KVM where the probe booted one, else TCG; the loopback reference has none).
+        var accels = records.Where(r => r.Label("nic") is { } nic && nic != "loopback" && !r.IsUnavailable).Select(r => r.Label("accel")).OfType<string>().Distinct().Order().ToList();
+        environment["accel"] = accels.Count == 0 ? "tcg" : string.Join(", ", accels);
         return new IperfSummary(experiment, profile, DateTime.UtcNow, directions, loopback, environment, LatencySummary.From(all));
     }
 

@@ -6,16 +6,22 @@ namespace VirtLab.Report;
 
 /// <summary>
 /// The model behind live-migration's summary.md, built from the records alone: one row per
-/// migration (scenario × workload), the network evidence, and each workload's disruption.
+/// migration (scenario × workload), the network evidence, and each workload's disruption; and per
+/// scenario and workload the integrity failure rate, k of n with its Clopper–Pearson interval.
+/// A scenario measured on several QEMU builds or accelerators (cells soak-pti-distro,
+/// soak-pti-debian-backports) is one row set per cell, named as the cell.
 /// </summary>
 public sealed record MigrationSummary(string Experiment, string Profile, DateTime Generated,
     IReadOnlyList<MigrationRow> Migrations, IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<WorkloadRow> Workloads,
     IReadOnlyList<string> IntegrityFailures, IReadOnlyDictionary<string, string> Environment, string PingIntervalMs,
-    IReadOnlyList<FaultRow>? Faults = null)
+    IReadOnlyList<FaultRow>? Faults = null, IReadOnlyList<IntegrityRateRow>? IntegrityRates = null)
 {
     public IReadOnlyList<FaultRow> FaultRows => Faults ?? [];
 
-    public bool HasDirtyMemory => Workloads.Any(w => w.Workload == "dirty-memory");
+    /// <summary>Per scenario (cell) and workload: integrity failures k of n (integrity_failures records).</summary>
+    public IReadOnlyList<IntegrityRateRow> IntegrityRateRows => IntegrityRates ?? [];
+
+    public bool HasDirtyMemory => Workloads.Any(w => w.Workload.Contains("dirty-memory", StringComparison.Ordinal));
 
     /// <summary>Migration records carry labels.scenario and labels.kind (see MigrationRecords).</summary>
     public static bool IsMigration(IReadOnlyList<Record> records) =>
@@ -26,9 +32,10 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         var migrations = new List<MigrationRow>();
         var evidence = new List<EvidenceRow>();
         var workloads = new List<WorkloadRow>();
+        var cellOf = CellNames(records);
         // Per-scenario records (labels.kind scenario, such as integrity_failures) carry no migration number: they are no migration's row.
         foreach (var run in records.Where(r => r.Label("migration") is not null)
-                     .GroupBy(r => (Scenario: r.Label("scenario")!, Index: int.Parse(r.Label("migration")!, CultureInfo.InvariantCulture))))
+                     .GroupBy(r => (Scenario: cellOf(r), Index: int.Parse(r.Label("migration")!, CultureInfo.InvariantCulture))))
         {
             var list = run.ToList();
             var first = list[0];
@@ -67,7 +74,23 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
             if (value is not null) environment[key] = value;
         }
         var pingInterval = records.Select(r => r.Label("ping_interval_ms")).FirstOrDefault(v => v is not null) ?? "?";
-        return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval, FaultMatrix.From(records));
+        return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval, FaultMatrix.From(records),
+            IntegrityRateRow.From(records, cellOf));
+    }
+
+    /// <summary>
+    /// A record's scenario as its cell is named: the scenario, then -&lt;accel&gt; and -&lt;build&gt;
+    /// where the records hold more than one accelerator or QEMU build (as VirtLab.Qemu.targets names
+    /// cells), so two builds' migration 1 are two rows, not one.
+    /// </summary>
+    public static Func<Record, string> CellNames(IReadOnlyList<Record> records)
+    {
+        var scenarioRecords = records.Where(r => r.Label("scenario") is not null).ToList();
+        var byAccel = scenarioRecords.Select(r => r.Label("accel") ?? "").Distinct().Count() > 1;
+        var byBuild = scenarioRecords.Select(r => r.Label("qemu_build") ?? "").Distinct().Count() > 1;
+        return r => (r.Label("scenario") ?? "?")
+                    + (byAccel && r.Label("accel") is { Length: > 0 } accel ? "-" + accel : "")
+                    + (byBuild && r.Label("qemu_build") is { Length: > 0 } build ? "-" + build : "");
     }
 
     private static readonly char[] Blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

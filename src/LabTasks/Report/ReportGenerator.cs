@@ -15,7 +15,10 @@ public static class ReportGenerator
     /// "&lt;section&gt;-&lt;words&gt;.md.sbn" (c-virtio-vs-e1000.md.sbn): the words only say what the
     /// question is about, so they can change without touching code.
     /// </summary>
-    public static readonly string[] Sections = ["a", "b", "c", "d", "e", "f", "g", "h", "environment"];
+    public static readonly string[] Sections = ["a", "b", "c", "d", "e", "f", "g", "h", "builds", "environment"];
+
+    /// <summary>The experiment behind the section "QEMU builds compared" (experiments/qemu-builds.proj).</summary>
+    public const string QemuBuildsExperiment = "qemu-builds";
     public const string MainTemplate = "report.md.sbn";
 
     /// <summary>The appendix: every full table, next to the report as report-data.md (linked from each question).</summary>
@@ -81,8 +84,9 @@ public static class ReportGenerator
         var all = experiments.Values.SelectMany(e => e.Records).ToList();
         var now = options.Now ?? DateTimeOffset.UtcNow;
         var environment = ReportEnvironment.From(ReadOr(options.CpuInfoFile, ""), ReadOr(options.OsReleaseFile, "unknown"), all, b.Kvm, options.LabParameters, now);
+        var builds = Of(QemuBuildsExperiment) is { Records.Count: > 0 } measured ? QemuBuildsSummary.From(QemuBuildsExperiment, options.Profile, measured.Records) : null;
         return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources,
-            ComparisonSection(options.ComparisonFile));
+            ComparisonSection(options.ComparisonFile), builds);
     }
 
     /// <summary>compare.md one heading level down, to sit in the report as a section.</summary>

@@ -16,7 +16,8 @@ public sealed record ReportModel(
     QuestionC C,
     MigrationSection Migration,
     IReadOnlyList<RecordsSource> Sources,
-    string? Comparison = null)
+    string? Comparison = null,
+    QemuBuildsSummary? QemuBuilds = null)
 {
     public string GeneratedText => Generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }

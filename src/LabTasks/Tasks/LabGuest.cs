@@ -44,13 +44,17 @@ public sealed record LabGuest(
         Text(item, "RunDirectory"),
         KernelArgumentsOf(item));
 
-    /// <summary>The command line of a guest named <paramref name="name"/> with one NIC on its own tap.</summary>
-    public GuestSpec Spec(string name, string accel, string nicModel, string? serialLog = null) =>
-        new(name, accel, MemoryMiB, Vcpus, Kernel, Initramfs, Address, PrefixLength, HostAddress,
+    /// <summary>
+    /// The command line of a guest named <paramref name="name"/> with one NIC on its own tap; a
+    /// migration scenario's <paramref name="variant"/> replaces the kernel arguments, TCG's
+    /// threading or the CPU model (none: this item's guest, as every experiment boots it).
+    /// </summary>
+    public GuestSpec Spec(string name, string accel, string nicModel, string? serialLog = null, QemuBinary? qemu = null, GuestVariant? variant = null) =>
+        (variant ?? GuestVariant.Default).Apply(new(name, accel, MemoryMiB, Vcpus, Kernel, Initramfs, Address, PrefixLength, HostAddress,
             [new GuestNic(nicModel, LabNetwork.TapName(name), QemuCommandLine.Mac(1, 0))],
             serialLog is { Length: > 0 } ? serialLog : SerialLog(name),
             KernelArgumentList,
-            TraceLog: TraceLog(name));
+            TraceLog: TraceLog(name), Qemu: qemu));
 
     /// <summary>The extra kernel arguments, one per entry.</summary>
     public IReadOnlyList<string> KernelArgumentList => KernelArguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -15,16 +15,20 @@ namespace VirtLab.Tasks;
 /// new QEMU on the same bridge, with ping, announce capture, FDB, SSH and stream evidence and an
 /// integrity check of the guest afterwards. Writes the cell's records atomically; a guest that
 /// fails its integrity check is LAB0044 and its records are kept aside (raw/), never as a result.
+/// The guest runs the scenario's variant (KernelArguments, TcgThreads, CpuModel: the cell's
+/// metadata, passed to BootGuest and, through MeasureCells, to this task), on every generation.
 /// </summary>
 public sealed class LiveMigrate : GuestTaskBase
 {
     /// <summary>The guest BootGuest started (e.g. mig-0); migrations go to mig-1, mig-2 …</summary>
     [Required] public string GuestName { get; set; } = "";
-    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, DeadlineSeconds, DeadlineAtMostSeconds, Fault, FaultAfterSeconds, ResultFile.</summary>
+    /// <summary>The scenario: metadata Workloads, Capabilities, DowntimeLimitMs, MaxBandwidthMiB, XbzrleCacheMiB, MultifdChannels, ZeroPageDetection, DirtyLimitMiBps, DirtyLimitPeriodMs, DeadlineSeconds, DeadlineAtMostSeconds, Fault, FaultAfterSeconds, Repeats, AfterIntegrityFailure, ResultFile.</summary>
     [Required] public ITaskItem Cell { get; set; } = null!;
     [Required] public string Experiment { get; set; } = "";
     [Required] public string HostFingerprint { get; set; } = "";
     public string Profile { get; set; } = "default";
+    /// <summary>The accelerator the session's guest was booted with (the cell's Accel).</summary>
+    public string Accel { get; set; } = "tcg";
 
     // The targets pass lab.yaml's values; a task built without them gets lab.yaml's defaults.
     private static readonly Config.MigrationConfig MigrationDefaults = new();
@@ -58,32 +62,63 @@ public sealed class LiveMigrate : GuestTaskBase
         ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
 
         var scenario = Cell.ItemSpec.Length > 0 && Cell.GetMetadata("Scenario") is { Length: > 0 } s ? s : Path.GetFileNameWithoutExtension(Cell.ItemSpec);
+        if (Scenario.Length == 0) Scenario = scenario;
         var plan = Plan(scenario);
-        if (!LabGuest.KernelArgumentList.Contains("pti=on"))
-            LogLabWarning(LabCodes.IntegrityFailed, $"Scenario '{scenario}': the guest was booted without pti=on (lab.yaml guest.kernelArguments); QEMU 7.2 under TCG corrupts busy guests migrated that way.",
+        // The spec BootGuest started the guest with (same tap name, MAC, kernel arguments and variant).
+        var spec = Spec(GuestName, Accel);
+        if (!(spec.ExtraKernelArgs ?? []).Contains("pti=on"))
+            LogLabWarning(LabCodes.IntegrityFailed, KernelArguments.Length > 0
+                ? $"Scenario '{scenario}': its guests boot without pti=on (the scenario's KernelArguments '{KernelArguments}'); QEMU 7.2 under TCG corrupts busy guests migrated that way."
+                : $"Scenario '{scenario}': the guest was booted without pti=on (lab.yaml guest.kernelArguments); QEMU 7.2 under TCG corrupts busy guests migrated that way.",
                 null);
 
         var lab = new LabState(Namespace);
         var resultFile = Cell.GetMetadata("ResultFile");
         var rawDirectory = Path.Combine(Path.GetDirectoryName(resultFile)!, "raw");
+        // A scenario run under another accelerator or QEMU build (cell dirty-postcopy-debian-backports)
+        // keeps its raw outputs apart: raw/debian-backports/dirty-postcopy/.
+        var cellName = Path.GetFileNameWithoutExtension(resultFile);
+        if (cellName.Length > scenario.Length + 1 && cellName.StartsWith(scenario + "-", StringComparison.Ordinal))
+            rawDirectory = Path.Combine(rawDirectory, cellName[(scenario.Length + 1)..]);
         var runner = new MigrationScenarioRunner(lab, LabGuest.PrivateKeyFile, LabGuest.HostKeyFile, Workloads(), rawDirectory,
-            message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
-        // The spec BootGuest started the guest with (same tap name, MAC and kernel arguments).
-        var runs = runner.Run(plan, Spec(GuestName, "tcg"), Cancellation);
-        CurrentGuest = runs.Count > 0 ? runs[^1].Migration.CurrentGuest : GuestName;
+            message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message),
+            TimeSpan.FromSeconds(TimeoutSeconds > 0 ? TimeoutSeconds : LabGuest.BootTimeoutSeconds));
+        // A scenario the QEMU build cannot run (a feature it lacks or refuses) is recorded as unavailable, not measured.
+        var (features, unavailable) = runner.CheckFeatures(plan, GuestName);
+        Log.LogMessage(MessageImportance.Normal, $"VirtLab: {scenario}: {features.Describe()}");
+        var labels = BaseLabels(spec);
+        List<MigrationRun> runs = [];
+        try
+        {
+            if (unavailable is null) runs = runner.Run(plan, spec, Cancellation);
+        }
+        catch (MigrationUnavailableException e)
+        {
+            unavailable = e.Unavailable;
+        }
+        CurrentGuest = GuestIdentity.Current(lab, GuestName);
+        if (unavailable is not null)
+        {
+            RecordFile.Write(resultFile, MigrationRecords.Unavailable(plan, unavailable, labels,
+                Cell.GetMetadata("HeadlineMetric") is { Length: > 0 } metric ? metric : MigrationRecords.HeadlineMetric,
+                Cell.GetMetadata("HeadlineUnit") is { Length: > 0 } unit ? unit : MigrationRecords.HeadlineUnit));
+            Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario}: unavailable on QEMU {unavailable.QemuVersion} (QEMU build '{QemuBinary.Build}', {Accel}): {unavailable.Reason} Recorded as unavailable, not measured.");
+            return;
+        }
 
-        var labels = BaseLabels();
         var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
         var failed = runs.Where(r => r.Integrity.Failed).ToList();
         foreach (var run in runs.Where(r => r.Integrity.GuestLost))
             Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}; the guest was lost, as the fault '{run.Migration.Fault}' makes it ({run.Migration.FailureReason}).");
         foreach (var run in runs.Where(r => r.Integrity.Passed))
             Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
-                $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}{(run.Migration.Fault is { } f ? $" ({f}, guest {run.Migration.GuestOutcome})" : "")}; guest verified (pattern, kernel log{(run.Workload == "dirty-memory" ? ", stress-ng --verify" : "")})."));
+                $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}{(run.Migration.Fault is { } f ? $" ({f}, guest {run.Migration.GuestOutcome})" : "")}; guest verified (pattern, kernel log{(run.Workload.Contains("dirty-memory", StringComparison.Ordinal) ? ", stress-ng --verify" : "")})."));
         foreach (var run in runs)
             if (MigrationTimeOrder.Warning(run) is { } disorder)
                 LogLabWarning(LabCodes.MigrationTimesOutOfOrder, disorder);
-        records.AddRange(IntegrityRecords(runs, labels, scenario));
+        records.AddRange(MigrationRecords.IntegrityFailures(runs, labels, scenario));
+        if (runs.Count < plan.PlannedMigrations && plan.Fault is null)
+            Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario}: {runs.Count} of {plan.PlannedMigrations} planned migrations were measured.");
         if (failed.Count == 0)
         {
             RecordFile.Write(resultFile, records);
@@ -108,16 +143,6 @@ public sealed class LiveMigrate : GuestTaskBase
             "boot migrated guests with pti=on under TCG (VirtLab does), read the guest's dmesg in raw/, and build again; without -p:RequireIntegrity=true such migrations are counted and left out of the figures."));
     }
 
-    /// <summary>Per workload: how many of its migrations left a guest that failed its integrity check (k of n, labels migrations = n).</summary>
-    private static IEnumerable<Record> IntegrityRecords(List<MigrationRun> runs, SortedDictionary<string, string> baseLabels, string scenario) =>
-        runs.Where(r => !r.Integrity.GuestLost).GroupBy(r => r.Workload).Select(g => new Record("integrity_failures", g.Count(r => r.Integrity.Failed), "count",
-            new SortedDictionary<string, string>(baseLabels)
-            {
-                ["kind"] = "scenario", ["scenario"] = scenario, ["workload"] = g.Key,
-                ["migrations"] = g.Count().ToString(CultureInfo.InvariantCulture),
-                ["integrity"] = g.Any(r => r.Integrity.Failed) ? "failed" : "verified",
-            }, DateTimeOffset.UtcNow));
-
     private int? Seconds(string scenario, string metadata) => Cell.GetMetadata(metadata) is { Length: > 0 } d
         ? int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600 ? seconds
             : throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': {metadata} '{d}' is not 1–3600.", $"give whole seconds, or leave {metadata} empty for lab.yaml's migration.deadlineSeconds.")
@@ -130,7 +155,8 @@ public sealed class LiveMigrate : GuestTaskBase
         var deadline = Seconds(scenario, "DeadlineSeconds") ?? DeadlineSeconds;
         if (Seconds(scenario, "DeadlineAtMostSeconds") is { } atMost) deadline = Math.Min(deadline, atMost);
         var settings = MigrationSettings.Parse(scenario, Cell.GetMetadata("Capabilities"), Cell.GetMetadata("DowntimeLimitMs"), Cell.GetMetadata("MaxBandwidthMiB"),
-            Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds));
+            Cell.GetMetadata("XbzrleCacheMiB"), Cell.GetMetadata("MultifdChannels"), TimeSpan.FromSeconds(deadline), TimeSpan.FromMilliseconds(SampleMilliseconds),
+            Cell.GetMetadata("ZeroPageDetection"), Cell.GetMetadata("DirtyLimitMiBps"), Cell.GetMetadata("DirtyLimitPeriodMs"));
         var workloads = Cell.GetMetadata("Workloads").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (workloads.Count == 0) workloads.Add("idle");
         foreach (var w in workloads)
@@ -141,15 +167,16 @@ public sealed class LiveMigrate : GuestTaskBase
             ? int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000 ? n
                 : throw new LabException(LabCodes.ConfigBadValue, $"Migration scenario '{scenario}': Repeats '{r}' is not 1–1000.", "give a whole number of migrations per workload, or leave it empty for lab.yaml's migration.repeats.")
             : Repeats;
+        var afterFailure = IntegrityFailurePolicy.Parse(scenario, Cell.GetMetadata("AfterIntegrityFailure"));
         // A fault changes what the guest is (lost, or left on the source after a failure): it is injected once.
         return new ScenarioPlan(scenario, workloads, settings, fault, TimeSpan.FromSeconds(BaselineSeconds), TimeSpan.FromSeconds(LeadSeconds),
-            TimeSpan.FromSeconds(TailSeconds), TimeSpan.FromMilliseconds(PingIntervalMilliseconds), fault is null ? repeats : 1);
+            TimeSpan.FromSeconds(TailSeconds), TimeSpan.FromMilliseconds(PingIntervalMilliseconds), fault is null ? repeats : 1, afterFailure);
     }
 
     private WorkloadOptions Workloads() => new(SysbenchThreads, CpuMaxPrime, MemoryBlockSize, DirtyWorkers, DirtySizeMiB, DirtyMethod,
         IperfIntervalMilliseconds / 1000.0);
 
-    private SortedDictionary<string, string> BaseLabels()
+    private SortedDictionary<string, string> BaseLabels(GuestSpec spec)
     {
         var inv = CultureInfo.InvariantCulture;
         var labels = new SortedDictionary<string, string>
@@ -157,12 +184,14 @@ public sealed class LiveMigrate : GuestTaskBase
             ["experiment"] = Experiment,
             ["profile"] = Profile,
             ["host_fingerprint"] = HostFingerprint,
-            ["accel"] = "tcg",
+            ["accel"] = Accel,
             ["nic"] = NicModel,
-            ["qemu_version"] = QemuVersion.Installed(),
             ["ping_interval_ms"] = PingIntervalMilliseconds.ToString(inv),
         };
         LabGuest.AddLabels(labels);
+        // After the guest item's labels: the scenario's variant replaces guest_kernel_args and adds tcg_threads and cpu_model.
+        GuestVariant.AddLabels(labels, spec);
+        QemuBinary.AddLabels(labels);
         Host.HostMachine.Current.AddLabels(labels);
         return labels;
     }

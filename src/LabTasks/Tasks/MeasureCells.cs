@@ -19,13 +19,21 @@ public sealed class MeasureCells : LabTask
     [Required] public string HostFingerprint { get; set; } = "";
     public string Namespace { get; set; } = "";
     public ITaskItem? Guest { get; set; }
+    /// <summary>The QEMU build the session's guest runs on (a VirtLabQemu item), passed on to tasks that take Qemu.</summary>
+    public ITaskItem? Qemu { get; set; }
     public string GuestName { get; set; } = "";
     public string Accel { get; set; } = "";
     public string NicModel { get; set; } = "";
     public string SerialLog { get; set; } = "";
+    /// <summary>The session's guest variant (a migration scenario's KernelArguments, TcgThreads, CpuModel; empty: lab.yaml's guest), passed on to tasks that boot or migrate it.</summary>
+    public string KernelArguments { get; set; } = "";
+    public string TcgThreads { get; set; } = "";
+    public string CpuModel { get; set; } = "";
+    /// <summary>The session's migration scenario (for the variant's errors).</summary>
+    public string Scenario { get; set; } = "";
 
     /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
-    public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters"];
+    public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters", "HeadlineMetric", "HeadlineUnit"];
 
     private ITask? _running;
 
@@ -57,6 +65,7 @@ public sealed class MeasureCells : LabTask
                 foreach (var (name, value) in Common())
                     if (value.Length > 0) TaskParameters.TrySet(task, name, value);
                 if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
+                if (Qemu is not null) TaskParameters.TrySet(task, nameof(Qemu), Qemu);
                 foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => !SkeletonMetadata.Contains(n)))
                     TaskParameters.Set(task, name, measurement.GetMetadata(name));
                 _running = task;
@@ -83,6 +92,7 @@ public sealed class MeasureCells : LabTask
     [
         (nameof(Experiment), Experiment), (nameof(Profile), Profile), (nameof(HostFingerprint), HostFingerprint),
         (nameof(Namespace), Namespace), (nameof(GuestName), GuestName), (nameof(Accel), Accel), (nameof(NicModel), NicModel),
-        (nameof(SerialLog), SerialLog),
+        (nameof(SerialLog), SerialLog), (nameof(KernelArguments), KernelArguments), (nameof(TcgThreads), TcgThreads), (nameof(CpuModel), CpuModel),
+        (nameof(Scenario), Scenario),
     ];
 }

@@ -29,6 +29,11 @@ public abstract class MeasuringTask : LabTask
         ? new RepeatPolicy(Repeats, Math.Max(Repeats, MaxRepeats), TargetRsdPercent, Warmup)
         : RepeatPolicy.Fixed(Repeats, Warmup);
 
+    /// <summary>The QEMU build the cells' guest runs on (a VirtLabQemu item; none: the system's QEMU).</summary>
+    public ITaskItem? Qemu { get; set; }
+
+    protected Qemu.QemuBinary QemuBinary => VirtLab.Qemu.QemuBinary.From(Qemu);
+
     /// <summary>The lab namespace whose processes are the measurement's (empty on the host).</summary>
     protected abstract string LabNamespace { get; }
 

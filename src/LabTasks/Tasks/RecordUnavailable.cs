@@ -25,6 +25,9 @@ public sealed class RecordUnavailable : LabTask
         foreach (var cell in Cells)
         {
             var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
+            // What the cell would have measured: its NIC and direction, or its scenario, and its QEMU build.
+            foreach (var (label, metadata) in new[] { ("nic", "Nic"), ("direction", "Direction"), ("scenario", "Scenario"), ("qemu_build", "QemuBuild") })
+                if (cell.GetMetadata(metadata) is { Length: > 0 } value) labels[label] = value;
             labels["status"] = Record.StatusUnavailable;
             labels["reason"] = reason;
             labels["qemu_version"] = verdict.QemuVersion;

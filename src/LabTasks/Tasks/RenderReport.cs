@@ -36,7 +36,9 @@ public sealed class RenderReport : LabTask
         var output = ReportGenerator.Generate(new ReportOptions
         {
             Profile = Profile,
-            RecordFiles = RecordFiles.Select(f => new ReportExperimentFile(f.GetMetadata("Experiment"), f.GetMetadata("FullPath"))).ToList(),
+            // An experiment built only when named (qemu-builds) and never measured is simply not in the report.
+            RecordFiles = RecordFiles.Where(f => f.GetMetadata("OnlyWhenNamed") != "true" || File.Exists(f.GetMetadata("FullPath")))
+                .Select(f => new ReportExperimentFile(f.GetMetadata("Experiment"), f.GetMetadata("FullPath"))).ToList(),
             TemplateDirectory = TemplateDirectory,
             MarkdownFile = MarkdownFile,
             HtmlFile = HtmlFile,

@@ -8,11 +8,11 @@ namespace VirtLab.Tasks;
 
 /// <summary>
 /// Merges an experiment's cell records into records.ndjson and renders summary.md from them, with
-/// the summary model the experiment declares (SummaryKind: sysbench, iperf or migration).
+/// the summary model the experiment declares (SummaryKind: sysbench, iperf, migration or qemu-builds).
 /// </summary>
 public sealed class RenderSummary : LabTask
 {
-    public static readonly string[] Kinds = ["sysbench", "iperf", "migration"];
+    public static readonly string[] Kinds = ["sysbench", "iperf", "migration", "qemu-builds"];
 
     [Required] public string Kind { get; set; } = "";
     [Required] public string Experiment { get; set; } = "";
@@ -35,6 +35,7 @@ public sealed class RenderSummary : LabTask
         {
             "migration" => MigrationSummary.From(Experiment, Profile, records),
             "iperf" => IperfSummary.From(Experiment, Profile, records),
+            "qemu-builds" => QemuBuildsSummary.From(Experiment, Profile, records),
             _ => SysbenchSummary.From(Experiment, Profile, records),
         };
         var verdict = File.Exists(KvmVerdictFile) ? KvmVerdict.Load(KvmVerdictFile) : null;

@@ -245,8 +245,12 @@ public sealed class RunIperf : MeasuringTask
         labels["interval_seconds"] = IntervalSeconds.ToString(CultureInfo.InvariantCulture);
         labels["streams"] = Streams.ToString(CultureInfo.InvariantCulture);
         labels["window"] = Window.Length == 0 ? "default" : Window;
-        labels["qemu_version"] = QemuVersion.Installed();
-        if (nic != "loopback") LabGuest.AddLabels(labels);
+        // The QEMU build and the guest are the guest's side: the loopback reference runs on neither.
+        if (nic != "loopback")
+        {
+            QemuBinary.AddLabels(labels);
+            LabGuest.AddLabels(labels);
+        }
         return labels;
     }
 }

@@ -112,8 +112,12 @@ public sealed class RunSockperf : MeasuringTask
         labels["raw"] = Path.GetFileName(rawFile);
         labels["duration_seconds"] = DurationSeconds.ToString(CultureInfo.InvariantCulture);
         labels["message_size"] = MessageSize.ToString(CultureInfo.InvariantCulture);
-        labels["qemu_version"] = QemuVersion.Installed();
-        if (nic != "loopback") LabGuest.AddLabels(labels);
+        // The QEMU build and the guest are the guest's side: the loopback reference runs on neither.
+        if (nic != "loopback")
+        {
+            QemuBinary.AddLabels(labels);
+            LabGuest.AddLabels(labels);
+        }
         return labels;
     }
 }

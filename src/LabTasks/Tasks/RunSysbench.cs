@@ -74,8 +74,9 @@ public sealed class RunSysbench : MeasuringTask
     {
         var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
         labels["repeat"] = repeat.ToString(CultureInfo.InvariantCulture);
-        labels["qemu_version"] = QemuVersion.Installed();
         labels["raw"] = Path.GetFileName(rawFile);
+        // The QEMU build is a guest's: the host's own runs use none.
+        if (guest is not null) QemuBinary.AddLabels(labels);
         guest?.AddLabels(labels);
         if (cell.GetMetadata("Workload") == "cpu")
         {

@@ -20,8 +20,12 @@ public static class LabCodes
     public const string NotRoot = "LAB0011";
     /// <summary>Another build held the host lock (one measurement at a time per host) past the bound.</summary>
     public const string HostBusy = "LAB0012";
+    /// <summary>A QemuBuild item VirtLab cannot use: unknown name or kind, no binary, no firmware.</summary>
+    public const string QemuBuild = "LAB0013";
     public const string KernelFetch = "LAB0020";
     public const string GuestImage = "LAB0021";
+    /// <summary>A QEMU build could not be fetched (package not served, no network); nothing half-fetched is kept.</summary>
+    public const string QemuFetch = "LAB0022";
     public const string LabNetwork = "LAB0030";
     /// <summary>A warning: an orphan lab could not be reaped; it is skipped, the build goes on.</summary>
     public const string OrphanNotReaped = "LAB0031";
