@@ -153,6 +153,7 @@ public static class EndToEnd
             .Select(d => Path.GetFileName(d))
             .Where(p => p.All(char.IsAsciiDigit))
             .Select(p => { try { return File.ReadAllText($"/proc/{p}/cmdline").Replace('\0', ' '); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
-            .Where(c => c.StartsWith("qemu-system", StringComparison.Ordinal) && c.Contains(treeRoot, StringComparison.Ordinal))
+            // argv[0] is the build's binary: /usr/bin/qemu-system-x86_64, or a fetched build's under ~/.cache/virtlab/qemu/.
+            .Where(c => Path.GetFileName(c.Split(' ')[0]).StartsWith("qemu-system", StringComparison.Ordinal) && c.Contains(treeRoot, StringComparison.Ordinal))
             .ToList();
 }
