@@ -96,7 +96,9 @@ public sealed class BuildProcess : IDisposable
         // setsid gives the build its own process group, so a test can send it Ctrl+C (SIGINT to
         // the group) exactly as a terminal would, without signalling the test runner.
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["dotnet", "build", .. arguments, "-nologo", "-clp:NoSummary"]) psi.ArgumentList.Add(a);
+        // env --default-signal: Ctrl+C must reach the build even when the test run itself was started with SIGINT
+        // ignored (a background job of a non-interactive shell), which every child would inherit.
+        foreach (var a in (string[])["env", "--default-signal", "dotnet", "build", .. arguments, "-nologo", "-clp:NoSummary"]) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
