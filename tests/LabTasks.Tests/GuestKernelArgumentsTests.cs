@@ -39,7 +39,7 @@ public sealed class GuestKernelArgumentsTests
     [Fact]
     public void The_guest_item_boots_every_guest_with_its_arguments_and_labels_its_records()
     {
-        var guest = LabGuest.From(Item("pti=on  nokaslr"));
+        var guest = LabGuest.From(GuestItem("pti=on  nokaslr"));
         var spec = guest.Spec("guest-tcg", "tcg", "e1000");
         Assert.Equal(["pti=on", "nokaslr"], spec.ExtraKernelArgs);
         Assert.EndsWith("virtlab.hostname=guest-tcg pti=on nokaslr", QemuCommandLine.KernelArgs(spec));
@@ -48,11 +48,11 @@ public sealed class GuestKernelArgumentsTests
         Assert.Equal("pti=on nokaslr", labels["guest_kernel_args"]);
 
         var plain = new Dictionary<string, string>();
-        LabGuest.From(Item("")).AddLabels(plain);
+        LabGuest.From(GuestItem("")).AddLabels(plain);
         Assert.Equal("none", plain["guest_kernel_args"]);
-        Assert.Empty(LabGuest.From(Item("")).Spec("mig-0", "tcg", "virtio-net-pci").ExtraKernelArgs!);
+        Assert.Empty(LabGuest.From(GuestItem("")).Spec("mig-0", "tcg", "virtio-net-pci").ExtraKernelArgs!);
 
-        var e = Assert.Throws<LabException>(() => LabGuest.From(Item("pti=on;reboot")));
+        var e = Assert.Throws<LabException>(() => LabGuest.From(GuestItem("pti=on;reboot")));
         Assert.Equal(LabCodes.ConfigBadValue, e.Code);
     }
 
@@ -90,7 +90,7 @@ public sealed class GuestKernelArgumentsTests
     [Fact]
     public void Every_guest_names_its_threads_and_has_a_trace_log_beside_its_serial_log()
     {
-        var spec = LabGuest.From(Item("pti=on")).Spec("guest-e1000", "tcg", "e1000");
+        var spec = LabGuest.From(GuestItem("pti=on")).Spec("guest-e1000", "tcg", "e1000");
         var args = QemuCommandLine.Build(spec, "/tmp/run/guest-e1000.pid", "/tmp/run/guest-e1000.qmp");
 
         Assert.Equal("guest=guest-e1000,debug-threads=on", args[args.IndexOf("-name") + 1]);
@@ -101,7 +101,8 @@ public sealed class GuestKernelArgumentsTests
         Assert.Equal(LabCodes.GuestBoot, e.Code);
     }
 
-    private static TaskItem Item(string kernelArguments)
+    /// <summary>A VirtLabGuest item as the targets make it, with these kernel arguments.</summary>
+    internal static TaskItem GuestItem(string kernelArguments)
     {
         var item = new TaskItem("lab-guest");
         foreach (var (name, value) in new Dictionary<string, string>

@@ -19,7 +19,7 @@ public sealed class GuestVariantTests
     private static string Root => RepoCopy.FindRepoRoot();
 
     private static GuestSpec Spec(string accel = "tcg", GuestVariant? variant = null, string kernelArguments = "pti=on") =>
-        LabGuest.From(GuestItem(kernelArguments)).Spec("mig-0", accel, "virtio-net-pci", variant: variant);
+        LabGuest.From(GuestKernelArgumentsTests.GuestItem(kernelArguments)).Spec("mig-0", accel, "virtio-net-pci", variant: variant);
 
     private static List<string> Args(GuestSpec spec) => QemuCommandLine.Build(spec, "/tmp/run/mig-0.pid", "/tmp/run/mig-0.qmp");
 
@@ -180,7 +180,7 @@ public sealed class GuestVariantTests
         var engine = new TestBuildEngine();
         var boot = new BootGuest
         {
-            BuildEngine = engine, Namespace = "virtlab-no-such-lab", Guest = GuestItem("pti=on"), Name = "mig-0", Accel = "tcg",
+            BuildEngine = engine, Namespace = "virtlab-no-such-lab", Guest = GuestKernelArgumentsTests.GuestItem("pti=on"), Name = "mig-0", Accel = "tcg",
             CpuModel = "max -pcid", Scenario = "soak-no-pcid",
         };
         Assert.False(boot.Execute());
@@ -210,7 +210,7 @@ public sealed class GuestVariantTests
             var task = new MeasureCells
             {
                 BuildEngine = engine, Cells = [cell], Measurements = [measurement], Experiment = "soak", Profile = "quick", HostFingerprint = "fp",
-                Namespace = "virtlab-no-such-lab", Guest = GuestItem("pti=on"), GuestName = "mig-0", Accel = accel, Scenario = "soak-x",
+                Namespace = "virtlab-no-such-lab", Guest = GuestKernelArgumentsTests.GuestItem("pti=on"), GuestName = "mig-0", Accel = accel, Scenario = "soak-x",
             };
             typeof(MeasureCells).GetProperty(parameter)!.SetValue(task, value);
             Assert.False(task.Execute());
@@ -250,17 +250,4 @@ public sealed class GuestVariantTests
     }
 
     private static string LabNetwork(string guest) => VirtLab.Lab.LabNetwork.TapName(guest);
-
-    internal static TaskItem GuestItem(string kernelArguments)
-    {
-        var item = new TaskItem("lab-guest");
-        foreach (var (name, value) in new Dictionary<string, string>
-        {
-            ["Kernel"] = "/tmp/vmlinux", ["Initramfs"] = "/tmp/initramfs.cpio.gz", ["PrivateKeyFile"] = "/tmp/id", ["HostKeyFile"] = "/tmp/host.pub",
-            ["Address"] = "10.1.1.1", ["PrefixLength"] = "24", ["HostAddress"] = "10.1.1.254", ["MemoryMiB"] = "512", ["Vcpus"] = "1",
-            ["BootTimeoutSeconds"] = "120", ["RunDirectory"] = "/tmp/run", ["KernelArguments"] = kernelArguments,
-        })
-            item.SetMetadata(name, value);
-        return item;
-    }
 }

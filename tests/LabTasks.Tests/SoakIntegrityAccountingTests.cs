@@ -21,7 +21,7 @@ public sealed class SoakIntegrityAccountingTests
     private static readonly DateTimeOffset Origin = new(2026, 11, 29, 18, 0, 0, TimeSpan.Zero);
 
     private static GuestSpec Guest() =>
-        LabGuest.From(GuestVariantTests.GuestItem("pti=on")).Spec("mig-0", "tcg", "virtio-net-pci", "/tmp/run/soak/mig-0.serial.log",
+        LabGuest.From(GuestKernelArgumentsTests.GuestItem("pti=on")).Spec("mig-0", "tcg", "virtio-net-pci", "/tmp/run/soak/mig-0.serial.log",
             variant: GuestVariant.Parse("s", "pti=on", "single", "max,-pcid", "tcg"));
 
     private static ScenarioPlan Plan(int repeats, AfterIntegrityFailure policy, params string[] workloads) =>
