@@ -84,6 +84,7 @@ public static class MigrationRecords
         Fig("ssh_session_kept", Bool(run.SshKept), "bool");
         if (run.StreamKept is { } kept) Fig("stream_kept", Bool(kept), "bool");
         if (!run.Integrity.GuestLost) Fig("integrity_ok", Bool(run.Integrity.Passed), "bool");
+        if (run.Switchover is { } sw) SwitchoverFigures(sw, Add, end);
 
         WorkloadFigures(run, Add, end);
         foreach (var s in m.Samples) MigrationSeries(s, m.StartedAt, Add);
@@ -94,6 +95,23 @@ public static class MigrationRecords
         foreach (var g in run.Ping.Gaps)
             Add(KindEvent, "ping_gap", g.Milliseconds, "ms", m.StartedAt.AddSeconds(g.StartT), ("t", T(g.StartT)), ("missing", I(g.MissingReplies)));
         return records;
+    }
+
+    /// <summary>
+    /// Where the switch-over's pause went (<see cref="SwitchoverBreakdown"/>): switchover_step per step
+    /// (labels.step its name, labels.order its place, labels.t when it began), their sum, the RAM QEMU
+    /// had left when it decided to stop and what it expected to send within the downtime limit (7.2
+    /// traces it), and the slowest device state to save and to load (10.x traces them).
+    /// </summary>
+    private static void SwitchoverFigures(SwitchoverBreakdown sw, Action<string, string, double?, string, DateTimeOffset, (string, string)[]> add, DateTimeOffset end)
+    {
+        for (var i = 0; i < sw.Steps.Count; i++)
+            add(KindMigration, "switchover_step", sw.Steps[i].Milliseconds, "ms", end, [("step", sw.Steps[i].Name), ("order", I(i + 1)), ("t", T(sw.Steps[i].StartT))]);
+        add(KindMigration, "switchover_total", sw.TotalMilliseconds, "ms", end, [("t", T(sw.DecidedAtT))]);
+        if (sw.PendingBytes is { } pending) add(KindMigration, "switchover_pending", Mib(pending), "MiB", end, []);
+        if (sw.ThresholdBytes is { } threshold) add(KindMigration, "switchover_threshold", Mib(threshold), "MiB", end, []);
+        if (sw.SlowestSave is { } save) add(KindMigration, "switchover_slowest_device_save", save.Milliseconds, "ms", end, [("device", save.Device)]);
+        if (sw.SlowestLoad is { } load) add(KindMigration, "switchover_slowest_device_load", load.Milliseconds, "ms", end, [("device", load.Device)]);
     }
 
     /// <summary>The metric and unit of a scenario's unavailable records unless its cell names its own (HeadlineMetric, HeadlineUnit).</summary>

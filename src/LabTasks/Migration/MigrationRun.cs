@@ -20,7 +20,8 @@ public sealed record MigrationRun(
     bool SshKept,
     IntegrityReport Integrity,
     Disruption? Disruption,
-    int GuestBoot = 1)
+    int GuestBoot = 1,
+    SwitchoverBreakdown? Switchover = null)
 {
 
     /// <summary>The network-observed downtime: the ping silence across the guest's pause (completed migrations only).</summary>

@@ -102,6 +102,8 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         ["max-postcopy-bandwidth"] = fault?.Kind == MigrationFault.PostcopyStreamCut ? parameters.MaxBandwidthBytes : 0L,
                     });
                 dst.Execute("migrate-incoming", new Dictionary<string, object> { ["uri"] = uri });
+                SwitchoverTrace.Enable(src);
+                SwitchoverTrace.Enable(dst);
 
                 clock = MigrationClock.Start();
                 src.Execute("migrate", new Dictionary<string, object> { ["uri"] = uri });

@@ -127,12 +127,30 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
         return true;
     }
 
+    /// <summary>
+    /// The switch-over's steps from both QEMUs' trace logs (the source has quit, so its log is
+    /// complete), and those trace lines as raw evidence ("source |" / "destination |" prefixed).
+    /// </summary>
+    private static (SwitchoverBreakdown?, string) Switchover(MigrationResult result, GuestSpec source, GuestSpec destination)
+    {
+        if (!result.Completed) return (null, "");
+        var from = result.StartedAt.AddSeconds(-1);
+        var to = result.StartedAt.AddSeconds(result.EndedAfterSeconds + 2);
+        var src = SwitchoverTrace.Read(source.TraceLog, from, to);
+        var dst = SwitchoverTrace.Read(destination.TraceLog, from, to);
+        var raw = string.Join('\n', src.Select(l => ("source", l)).Concat(dst.Select(l => ("destination", l))).OrderBy(x => x.l.Time)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Item1,-11} | {(x.l.Time - result.StartedAt).TotalSeconds,10:0.000000} | {x.l.Event} {x.l.Arguments}")));
+        return (SwitchoverBreakdown.From(src, dst, result.StartedAt), raw);
+    }
+
     /// <summary>The spec of another generation of the same guest: same everything, its own name, tap and serial log.</summary>
     public static GuestSpec SpecFor(GuestSpec template, string name, string? incoming) => template with
     {
         Name = name,
         Nics = template.Nics.Select(n => n with { Tap = LabNetwork.TapName(name) }).ToList(),
         SerialLog = Path.Combine(Path.GetDirectoryName(template.SerialLog) ?? ".", name + ".serial.log"),
+        // QEMU truncates its -D file when it starts: a destination sharing its source's log would erase the source's trace.
+        TraceLog = template.TraceLog is null ? null : Path.Combine(Path.GetDirectoryName(template.TraceLog) ?? ".", name + ".trace.log"),
         Incoming = incoming,
     };
 
@@ -213,11 +231,15 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             var integrity = result.GuestLost && result.Fault is not null
                 ? IntegrityReport.Lost($"no QEMU runs the guest after '{result.Fault}': {result.FailureReason}")
                 : GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems, SerialLog(current.SerialLog), cancel);
+            var (switchover, traceLines) = Switchover(result, source, destination);
             var run = new MigrationRun(plan.Scenario, index, workload, mac, sourceTap, destinationTap, baseline, during, result, pings, frames,
                 BridgeFdb.PortOf(fdbBefore, mac), BridgeFdb.PortOf(fdbAfter, mac), sshKept, integrity,
                 baseline is null || during.Points.Count == 0 ? null
-                    : Disruption.Compute(baseline.Points.Select(p => p.Value).ToList(), Timeline(during, result), during.IntervalSeconds, result.EndedAfterSeconds));
+                    : Disruption.Compute(baseline.Points.Select(p => p.Value).ToList(), Timeline(during, result), during.IntervalSeconds, result.EndedAfterSeconds),
+                Switchover: switchover);
+            if (switchover is not null) Log($"{plan.Scenario}: migration {index} switch-over: {switchover.Describe()}");
             WriteRawFiles(plan.Scenario, prefix, run, fdbBefore, fdbAfter, ping.RawOutput);
+            if (traceLines.Length > 0) WriteRaw(plan.Scenario, prefix + "-switchover-trace.txt", traceLines);
             // The orchestrator's own footprint after each migration: a soak of many migrations shows a leak as a trend.
             Log($"{plan.Scenario}: after migration {index}: {ProcessFootprint.Current().Describe()}");
             return run;

@@ -34,7 +34,8 @@ public static class QemuCommandLine
             "-daemonize",
         };
         // QEMU's trace events (log backend) go to this file; none is enabled until a QMP trace-event-set-state.
-        if (g.TraceLog is { } traceLog) args.AddRange(["-D", traceLog]);
+        // Each line is stamped with the host's wall clock, the clock of QMP events (a switch-over's steps sit on the migration's timeline).
+        if (g.TraceLog is { } traceLog) args.AddRange(["-D", traceLog, "-msg", "timestamp=on"]);
         if (g.Incoming is { } incoming)
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(incoming, @"^(tcp:127\.0\.0\.1:[0-9]{1,5}|unix:/[A-Za-z0-9_./-]+|defer)$"))

@@ -42,8 +42,19 @@ public sealed record MigrationTimeline(
     bool? FdbMoved = null,
     bool? StreamKept = null,
     string? Capabilities = null,
-    string? Integrity = null)
+    string? Integrity = null,
+    IReadOnlyList<SwitchoverStep>? SwitchoverSteps = null,
+    double? SwitchoverPendingMib = null)
 {
+    /// <summary>
+    /// The switch-over's largest steps, largest first, for a sentence: "stop-vcpus 512 ms, send-ram 70 ms, destination-load 31 ms
+    /// of 640 ms from the decision to stop until the guest ran again" (null when the trace was not read).
+    /// </summary>
+    public string? SwitchoverText => SwitchoverSteps is not { Count: > 0 } steps ? null
+        : string.Join(", ", steps.OrderByDescending(s => s.Milliseconds).Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Milliseconds:0} ms")))
+          + string.Create(CultureInfo.InvariantCulture, $" of {steps.Sum(s => s.Milliseconds):0} ms from the decision to stop until the guest ran again")
+          + (SwitchoverPendingMib is { } p ? string.Create(CultureInfo.InvariantCulture, $", with {p:0.0} MiB of RAM left to send") : "");
+
     /// <summary>The guest passed its integrity check (or was not checked): the migration's figures are valid measurements.</summary>
     public bool Valid => Integrity != "failed";
 
@@ -148,7 +159,11 @@ public sealed record MigrationTimeline(
             DowntimeLimitMs: LabelNumber(first, "downtime_limit_ms"), MaxBandwidthMib: LabelNumber(first, "max_bandwidth_mib"),
             RamTransferredMib: Fig("migration_ram_transferred"), Fault: first.Label("fault"),
             FdbMoved: Fig("fdb_moved") is { } fdb ? fdb > 0.5 : null, StreamKept: Fig("stream_kept") is { } kept ? kept > 0.5 : null,
-            Capabilities: first.Label("capabilities"), Integrity: first.Label("integrity"));
+            Capabilities: first.Label("capabilities"), Integrity: first.Label("integrity"),
+            SwitchoverSteps: list.Where(r => r.Metric == "switchover_step" && r.Label("kind") == MigrationRecords.KindMigration && r.Value is not null)
+                .OrderBy(r => ParseInt(r.Label("order")))
+                .Select(r => new SwitchoverStep(r.Label("step") ?? "step", r.Label("t") is { } t ? ParseDouble(t) : 0, r.Value!.Value)).ToList(),
+            SwitchoverPendingMib: Fig("switchover_pending"));
     }
 
     /// <summary>The points of one series (labels.series, the metric, and labels.phase when given), in time order.</summary>
