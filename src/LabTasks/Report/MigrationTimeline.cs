@@ -46,14 +46,8 @@ public sealed record MigrationTimeline(
     IReadOnlyList<SwitchoverStep>? SwitchoverSteps = null,
     double? SwitchoverPendingMib = null)
 {
-    /// <summary>
-    /// The switch-over's largest steps, largest first, for a sentence: "stop-vcpus 512 ms, send-ram 70 ms, destination-load 31 ms
-    /// of 640 ms from the decision to stop until the guest ran again" (null when the trace was not read).
-    /// </summary>
-    public string? SwitchoverText => SwitchoverSteps is not { Count: > 0 } steps ? null
-        : string.Join(", ", steps.OrderByDescending(s => s.Milliseconds).Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Milliseconds:0} ms")))
-          + string.Create(CultureInfo.InvariantCulture, $" of {steps.Sum(s => s.Milliseconds):0} ms from the decision to stop until the guest ran again")
-          + (SwitchoverPendingMib is { } p ? string.Create(CultureInfo.InvariantCulture, $", with {p:0.0} MiB of RAM left to send") : "");
+    /// <summary>Where the switch-over's time went, largest steps first (<see cref="SwitchoverStep.Summary"/>); null when the trace was not read.</summary>
+    public string? SwitchoverText => SwitchoverStep.Summary(SwitchoverSteps, SwitchoverPendingMib);
 
     /// <summary>The guest passed its integrity check (or was not checked): the migration's figures are valid measurements.</summary>
     public bool Valid => Integrity != "failed";

@@ -19,6 +19,10 @@ public static class ReportGenerator
 
     /// <summary>The experiment behind the section "QEMU builds compared" (experiments/qemu-builds.proj).</summary>
     public const string QemuBuildsExperiment = "qemu-builds";
+
+    /// <summary>The experiments behind D's "Integrity over many migrations" and "Where the pause goes" (experiments/soak.proj, switchover.proj).</summary>
+    public const string SoakExperiment = "soak";
+    public const string SwitchoverExperiment = "switchover";
     public const string MainTemplate = "report.md.sbn";
 
     /// <summary>The appendix: every full table, next to the report as report-data.md (linked from each question).</summary>
@@ -85,8 +89,10 @@ public static class ReportGenerator
         var now = options.Now ?? DateTimeOffset.UtcNow;
         var environment = ReportEnvironment.From(ReadOr(options.CpuInfoFile, ""), ReadOr(options.OsReleaseFile, "unknown"), all, b.Kvm, options.LabParameters, now);
         var builds = Of(QemuBuildsExperiment) is { Records.Count: > 0 } measured ? QemuBuildsSummary.From(QemuBuildsExperiment, options.Profile, measured.Records) : null;
+        var soak = Of(SoakExperiment) is { Records.Count: > 0 } soaked ? IntegrityRateRow.From(soaked.Records, MigrationSummary.CellNames(soaked.Records)) : null;
+        var switchover = Of(SwitchoverExperiment) is { Records.Count: > 0 } paused ? SwitchoverRow.From(paused.Records) : null;
         return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources,
-            ComparisonSection(options.ComparisonFile), builds);
+            ComparisonSection(options.ComparisonFile), builds, soak is { Count: > 0 } ? soak : null, switchover is { Count: > 0 } ? switchover : null);
     }
 
     /// <summary>compare.md one heading level down, to sit in the report as a section.</summary>

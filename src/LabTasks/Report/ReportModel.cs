@@ -17,7 +17,9 @@ public sealed record ReportModel(
     MigrationSection Migration,
     IReadOnlyList<RecordsSource> Sources,
     string? Comparison = null,
-    QemuBuildsSummary? QemuBuilds = null)
+    QemuBuildsSummary? QemuBuilds = null,
+    IReadOnlyList<IntegrityRateRow>? Soak = null,
+    IReadOnlyList<SwitchoverRow>? Switchover = null)
 {
     public string GeneratedText => Generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }
