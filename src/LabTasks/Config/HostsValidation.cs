@@ -69,8 +69,11 @@ public static partial class HostsValidation
             "declare it under hosts: (docs/lab-yaml.md#hosts) or use one of the declared names.", config.SourceFile.Length > 0 ? config.SourceFile : null, config.HostsLine);
     }
 
+    // A name whose last label is all digits is a mistyped IPv4 address (10.0.0.300), never a DNS name.
     private static bool IsAddress(string text) =>
-        IPAddress.TryParse(text, out var ip) ? ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || text.Count(c => c == '.') == 3 : DnsName().IsMatch(text);
+        IPAddress.TryParse(text, out var ip)
+            ? ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || text.Count(c => c == '.') == 3
+            : DnsName().IsMatch(text) && !text.Split('.')[^1].All(char.IsAsciiDigit);
 
     private static bool IsPrivateToOwner(string file) =>
         (File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0;
