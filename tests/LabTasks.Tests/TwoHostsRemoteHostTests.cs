@@ -34,6 +34,17 @@ public class TwoHostsRemoteHostTests(TwoHostsRig rig) : IClassFixture<TwoHostsRi
     }
 
     [Fact]
+    public void The_session_leaves_from_the_operator_namespace_and_the_root_namespace_talks_only_to_loopback()
+    {
+        using var a = Connect("a", rig.HostConfigFor(rig.A));
+        Assert.Equal(0, a.Run(["true"]).ExitCode);
+        var fromOperator = ProcessRunner.Run("ip", ["netns", "exec", rig.OperatorNamespace, "ss", "-tnH", "state", "established"], Bound).StandardOutput;
+        var fromRoot = ProcessRunner.Run("ss", ["-tnH", "state", "established"], Bound).StandardOutput;
+        Assert.Contains($"{rig.A.Address}:22", fromOperator);
+        Assert.DoesNotContain(TwoHostsRig.LanPrefix + ".", fromRoot);
+    }
+
+    [Fact]
     public void Arguments_with_spaces_quotes_and_shell_syntax_arrive_intact()
     {
         string[] values = ["two words", "it's", "\"double\"", "$HOME", "`id`", "$(id)", "; touch /tmp/vl2h-pwned", "back\\slash", "*", "", "tab\there", "line\nbreak", "'", "''"];

@@ -24,7 +24,10 @@ public sealed class TwoHostsRig : IDisposable
     private readonly List<string> _namespaces = [];
     private bool _disposed;
 
-    public TwoHostsRig()
+    public TwoHostsRig() : this(null) { }
+
+    /// <param name="afterSshdStarted">Called after each host's sshd listens (a test makes construction fail there).</param>
+    internal TwoHostsRig(Action<TwoHostsRig, RigHost>? afterSshdStarted)
     {
         Id = Guid.NewGuid().ToString("N")[..8];
         Folder = Path.Combine(Path.GetTempPath(), $"vl2h-{Id}");
@@ -35,7 +38,11 @@ public sealed class TwoHostsRig : IDisposable
             Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             MakeClientKey();
             BuildLan();
-            foreach (var host in (RigHost[])[A, B]) StartSshd(host);
+            foreach (var host in (RigHost[])[A, B])
+            {
+                StartSshd(host);
+                afterSshdStarted?.Invoke(this, host);
+            }
         }
         catch
         {

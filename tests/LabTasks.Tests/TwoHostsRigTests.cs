@@ -48,6 +48,29 @@ public class TwoHostsRigTests
         Assert.False(Directory.Exists(folder));
     }
 
+    [Fact]
+    public void A_rig_that_fails_half_way_removes_what_it_had_built()
+    {
+        int? sshdPid = null;
+        string[] namespaces = [];
+        var folder = "";
+        var e = Assert.Throws<InvalidOperationException>(() => new TwoHostsRig((rig, host) =>
+        {
+            sshdPid = host.Sshd!.Id;
+            namespaces = [.. rig.Namespaces];
+            folder = rig.Folder;
+            throw new InvalidOperationException("stopped after host A's sshd");
+        }));
+        Assert.Equal("stopped after host A's sshd", e.Message);
+
+        Assert.NotNull(sshdPid);
+        Assert.Equal(4, namespaces.Length);
+        Assert.False(Directory.Exists($"/proc/{sshdPid}"), "host A's sshd outlived the failed rig");
+        var after = Run("ip", "netns", "list");
+        Assert.All(namespaces, ns => Assert.DoesNotContain(ns, after));
+        Assert.False(Directory.Exists(folder));
+    }
+
     private static string Run(string program, params string[] args)
     {
         var result = ProcessRunner.Run(program, args, Bound);
