@@ -47,12 +47,12 @@ public class TwoHostsRemoteHostTests(TwoHostsRig rig) : IClassFixture<TwoHostsRi
     [Fact]
     public void Arguments_with_spaces_quotes_and_shell_syntax_arrive_intact()
     {
-        string[] values = ["two words", "it's", "\"double\"", "$HOME", "`id`", "$(id)", "; touch /tmp/vl2h-pwned", "back\\slash", "*", "", "tab\there", "line\nbreak", "'", "''"];
+        string[] values = ["two words", "it's", "\"double\"", "$HOME", "`id`", "$(id)", "; touch /run/vl2h-pwned", "back\\slash", "*", "", "tab\there", "line\nbreak", "'", "''"];
         using var a = Connect("a", rig.HostConfigFor(rig.A));
         var result = a.Run(["printf", "[%s]\\n", .. values]);
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Concat(values.Select(v => $"[{v}]\n")), result.StandardOutput);
-        Assert.False(rig.OnHost(rig.A, "test", "-e", "/tmp/vl2h-pwned").Succeeded);
+        Assert.False(rig.OnHost(rig.A, "test", "-e", "/run/vl2h-pwned").Succeeded); // in A's private /run, should quoting ever fail
     }
 
     [Fact]
