@@ -162,6 +162,21 @@ public class TwoHostsRemoteHostTests(TwoHostsRig rig) : IClassFixture<TwoHostsRi
         Assert.False(File.Exists(first.RemotePath));
     }
 
+    [Fact]
+    public void A_cached_file_whose_content_no_longer_matches_its_name_is_sent_again()
+    {
+        var file = Path.Combine(PrivateFolder("upload-damaged"), "image.bin");
+        File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(64 * 1024));
+        using var b = Connect("b", rig.HostConfigFor(rig.B));
+        var first = b.Upload(file);
+        Assert.True(rig.OnHost(rig.B, "sh", "-c", "echo damaged > \"$1\"", "sh", first.RemotePath).Succeeded);
+
+        var again = b.Upload(file);
+
+        Assert.False(again.Skipped);
+        Assert.StartsWith(first.Sha256 + " ", rig.OnHost(rig.B, "sha256sum", first.RemotePath).StandardOutput);
+    }
+
     private string PrivateFolder(string purpose)
     {
         var folder = Path.Combine(rig.Folder, "tests", $"{purpose}-{Guid.NewGuid():N}");
