@@ -63,6 +63,18 @@ public sealed class TwoHostsRemotePartsTests : IDisposable
         Assert.Empty(KnownHostsFile.For(file, "10.0.0.6", 22).Keys);
     }
 
+    [Fact]
+    public void An_identity_file_that_is_no_private_key_is_LAB0047_naming_the_host_and_the_file()
+    {
+        var key = Path.Combine(_folder, "not-a-key");
+        File.WriteAllText(key, "-----BEGIN NOTHING-----\n");
+        var config = new VirtLab.Config.HostConfig { Address = "127.0.0.1", IdentityFile = key, HostKey = File.ReadAllText(NewKey() + ".pub") };
+        var e = Assert.Throws<LabException>(() => RemoteHost.Connect("pc2", config));
+        Assert.Equal(LabCodes.RemoteHost, e.Code);
+        Assert.Contains($"The key of host 'pc2', {key}, cannot be used", e.Message);
+        Assert.Equal(key, e.File);
+    }
+
     private string NewKey()
     {
         var key = Path.Combine(_folder, $"key-{Guid.NewGuid():N}");

@@ -9,7 +9,7 @@ namespace VirtLab.Remote;
 
 /// <summary>
 /// A lab.yaml host reached over SSH: key authentication only, its host key checked against the
-/// pin before anything is sent, bounded connects and keep-alives. Commands are argument vectors,
+/// pin before the key is offered, bounded connects and keep-alives. Commands are argument vectors,
 /// quoted for the remote shell argument by argument.
 /// </summary>
 public sealed class RemoteHost : IDisposable
@@ -45,17 +45,23 @@ public sealed class RemoteHost : IDisposable
         {
             throw RemoteHostErrors.UnusableKey(name, config, e);
         }
-        var connector = HostConnector.Open(config.Address, config.Port, options);
+        HostConnector? connector = null;
         RemoteHost? host = null;
         try
         {
+            connector = HostConnector.Open(config.Address, config.Port, options);
             host = new RemoteHost(name, config, options, pin, key, connector);
             host.Open(host._ssh);
             return host;
         }
         catch
         {
-            if (host is null) connector.Dispose(); else host.Dispose();
+            if (host is not null) host.Dispose();
+            else
+            {
+                connector?.Dispose();
+                key.Dispose();
+            }
             throw;
         }
     }
