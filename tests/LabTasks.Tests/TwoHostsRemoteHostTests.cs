@@ -45,6 +45,30 @@ public class TwoHostsRemoteHostTests(TwoHostsRig rig) : IClassFixture<TwoHostsRi
     }
 
     [Fact]
+    public void A_host_is_reached_by_its_lab_yaml_name_and_an_undeclared_name_lists_the_declared_ones()
+    {
+        var key = rig.ClientKeyFile;
+        var lab = LabConfigLoader.Parse($"""
+            hosts:
+              host-a:
+                address: {rig.A.Address}
+                identityFile: {key}
+                hostKey: {rig.A.HostPublicKeyLine}
+              host-b:
+                address: {rig.B.Address}
+                identityFile: {key}
+                hostKeyFingerprint: {OpenSshFingerprint(rig.B.HostKeyFile + ".pub")}
+            """, Path.Combine(rig.Folder, "lab.yaml"));
+        using (var b = RemoteHost.Connect(lab, "host-b", Options))
+            Assert.Contains($"inet {rig.B.Address}/24", b.Run(["ip", "-o", "-4", "addr", "show"]).StandardOutput);
+
+        var e = Assert.Throws<LabException>(() => RemoteHost.Connect(lab, "host-c", Options));
+        Assert.Equal(LabCodes.ConfigBadValue, e.Code);
+        Assert.Contains("Host 'host-c' is not declared", e.Message);
+        Assert.Contains("(declared: host-a, host-b;", e.Message);
+    }
+
+    [Fact]
     public void Arguments_with_spaces_quotes_and_shell_syntax_arrive_intact()
     {
         string[] values = ["two words", "it's", "\"double\"", "$HOME", "`id`", "$(id)", "; touch /run/vl2h-pwned", "back\\slash", "*", "", "tab\there", "line\nbreak", "'", "''"];

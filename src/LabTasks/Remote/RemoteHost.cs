@@ -35,6 +35,10 @@ public sealed class RemoteHost : IDisposable
     public string Name { get; }
     public HostConfig Config { get; }
 
+    /// <summary>Connects to the host lab.yaml declares as <paramref name="name"/>; an undeclared name is LAB0002 listing the declared ones.</summary>
+    public static RemoteHost Connect(LabConfig lab, string name, RemoteHostOptions? options = null) =>
+        Connect(name, HostsValidation.Resolve(lab, name), options);
+
     public static RemoteHost Connect(string name, HostConfig config, RemoteHostOptions? options = null)
     {
         options ??= new RemoteHostOptions();
