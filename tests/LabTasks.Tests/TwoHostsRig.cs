@@ -12,7 +12,8 @@ namespace VirtLab.Tests;
 /// and B run Debian's /usr/sbin/sshd with a host key of their own, inside their namespace and a
 /// mount namespace of their own whose /run and /var/cache/virtlab are private tmpfs. Nothing is
 /// created in the root namespace, and no address outside the LAN is routed anywhere.
-/// Everything is removed on Dispose, also when the constructor fails half way.
+/// Everything is removed on Dispose, also when the constructor fails half way; what a killed
+/// test run left is removed by the next rig (<see cref="TwoHostsRigReaper"/>).
 /// </summary>
 public sealed class TwoHostsRig : IDisposable
 {
@@ -33,9 +34,11 @@ public sealed class TwoHostsRig : IDisposable
         Folder = Path.Combine(Path.GetTempPath(), $"vl2h-{Id}");
         A = new RigHost("a", $"vl2h-{Id}-a", $"{LanPrefix}.11", Path.Combine(Folder, "a"));
         B = new RigHost("b", $"vl2h-{Id}-b", $"{LanPrefix}.12", Path.Combine(Folder, "b"));
+        TwoHostsRigReaper.ReapOrphans();
         try
         {
             Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllText(TwoHostsRigReaper.OwnerFile(Folder), TwoHostsRigReaper.OwnerOfThisProcess());
             MakeClientKey();
             BuildLan();
             foreach (var host in (RigHost[])[A, B])
@@ -149,6 +152,7 @@ public sealed class TwoHostsRig : IDisposable
         foreach (var a in (string[])["netns", "exec", host.Namespace, "unshare", "--mount", "--propagation", "private", "sh", "-c", SshdStartScript, "sh", host.Folder, host.ConfigFile, NonRootUser])
             psi.ArgumentList.Add(a);
         host.Started(Process.Start(psi)!);
+        File.WriteAllText(Path.Combine(Folder, $"{host.Name}.sshd-pid"), host.Sshd!.Id.ToString());
 
         var deadline = DateTime.UtcNow + Bound;
         while (!ProcessRunner.Run("ip", ["netns", "exec", host.Namespace, "ss", "-tlnH"], Bound).StandardOutput.Contains($"{host.Address}:22"))

@@ -71,6 +71,45 @@ public class TwoHostsRigTests
         Assert.False(Directory.Exists(folder));
     }
 
+    [Fact]
+    public void A_new_rig_removes_the_leftovers_of_a_rig_whose_test_run_was_killed()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var folder = Path.Combine(Path.GetTempPath(), $"vl2h-{id}");
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (var exited = System.Diagnostics.Process.Start("true")!) // a pid that no longer runs
+        {
+            exited.WaitForExit();
+            File.WriteAllText(TwoHostsRigReaper.OwnerFile(folder), $"{exited.Id} 1");
+        }
+        var sleeper = Path.Combine(folder, "a.sshd-pid");
+        using var notSshd = System.Diagnostics.Process.Start("sleep", "30")!;
+        File.WriteAllText(sleeper, notSshd.Id.ToString()); // only a process named sshd is killed
+        ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["netns", "add", $"vl2h-{id}-op"], Bound);
+        try
+        {
+            using (new TwoHostsRig()) { }
+
+            Assert.DoesNotContain($"vl2h-{id}-op", Run("ip", "netns", "list"));
+            Assert.False(Directory.Exists(folder));
+            Assert.False(notSshd.HasExited);
+        }
+        finally
+        {
+            notSshd.Kill();
+            ProcessRunner.Run("ip", ["netns", "del", $"vl2h-{id}-op"], Bound);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_live_rig_is_not_taken_for_an_orphan()
+    {
+        using var rig = new TwoHostsRig();
+        Assert.DoesNotContain(rig.Id, TwoHostsRigReaper.ReapOrphans());
+        Assert.Contains(rig.OperatorNamespace, Run("ip", "netns", "list"));
+    }
+
     private static string Run(string program, params string[] args)
     {
         var result = ProcessRunner.Run(program, args, Bound);
