@@ -69,6 +69,19 @@ public class TwoHostsRemoteHostTests(TwoHostsRig rig) : IClassFixture<TwoHostsRi
     }
 
     [Fact]
+    public void A_command_past_its_bound_is_LAB0047_and_the_session_still_runs_the_next_one()
+    {
+        using var a = Connect("a", rig.HostConfigFor(rig.A));
+        var watch = Stopwatch.StartNew();
+        var e = Assert.Throws<LabException>(() => a.Run(["sleep", "30"], TimeSpan.FromSeconds(1)));
+        watch.Stop();
+        Assert.Equal(LabCodes.RemoteHost, e.Code);
+        Assert.Contains("'sleep' did not finish within 1 s", e.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Equal("still here\n", a.Run(["echo", "still here"]).StandardOutput);
+    }
+
+    [Fact]
     public void Arguments_with_spaces_quotes_and_shell_syntax_arrive_intact()
     {
         string[] values = ["two words", "it's", "\"double\"", "$HOME", "`id`", "$(id)", "; touch /run/vl2h-pwned", "back\\slash", "*", "", "tab\there", "line\nbreak", "'", "''"];
