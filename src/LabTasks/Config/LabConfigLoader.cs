@@ -90,7 +90,10 @@ public static partial class LabConfigLoader
         }
         var at = new KeyLocator(text);
         config.ProfilesLine = at.Find("profiles").Line;
+        config.HostsLine = at.Find("hosts").Line;
+        config.SourceFile = path;
         Validate(config, at, path);
+        HostsValidation.Validate(config, at.Find, path);
         return config;
     }
 

@@ -37,6 +37,8 @@ public static class LabCodes
     public const string MigrationFault = "LAB0045";
     /// <summary>A warning: a completed migration's times are out of order (elapsed ≥ QEMU's total ≥ downtime does not hold).</summary>
     public const string MigrationTimesOutOfOrder = "LAB0046";
+    /// <summary>A lab.yaml host could not be reached, refused VirtLab's key, or failed a command or an upload over SSH.</summary>
+    public const string RemoteHost = "LAB0047";
     public const string Benchmark = "LAB0050";
     public const string BenchmarkOutput = "LAB0051";
     /// <summary>-p:ImportLogs: an entry of the folder is not a regular file inside it, or is larger than a log can be.</summary>
