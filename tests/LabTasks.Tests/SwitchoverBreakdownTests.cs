@@ -74,6 +74,24 @@ public sealed class SwitchoverBreakdownTests
     }
 
     [Fact]
+    public void A_busy_guest_on_10_0_pauses_mostly_for_the_last_dirty_ram()
+    {
+        // switchover.proj, pause-memory on debian-backports, migration 10 (mig-9 → mig-10), sysbench memory running in the guest.
+        var source = Trace("sysbench-memory-10.0-source.log");
+        var startedAt = source.First(l => l.Event == "migrate_set_state" && l.Arguments == "new state setup" && l.Time > At(1795987150, 0)).Time;
+        var b = SwitchoverBreakdown.From(source.Where(l => l.Time >= startedAt).ToList(), Trace("sysbench-memory-10.0-destination.log"), startedAt)!;
+
+        Assert.Equal(33574912, b.PendingBytes); // 32.0 MiB left when QEMU decided to stop: under 128 MiB/s × 300 ms
+        Assert.Equal("send-ram", b.Steps.MaxBy(s => s.Milliseconds)!.Name);
+        Assert.InRange(b.Steps.Single(s => s.Name == "send-ram").Milliseconds, 69.1, 69.3);
+        Assert.InRange(b.TotalMilliseconds, 84.5, 85.5);
+        Assert.True(b.Steps.Single(s => s.Name == "stop-vcpus").Milliseconds < 1);
+        // The slowest device state is a device's, never RAM's (RAM is the iterable save, timed as send-ram).
+        Assert.NotNull(b.SlowestSave);
+        Assert.NotEqual("ram", b.SlowestSave.Value.Device);
+    }
+
+    [Fact]
     public void A_destination_done_before_the_source_tidied_up_adds_no_negative_time()
     {
         QemuTraceLine L(int micro, string ev, string args) => new(At(100, micro), 1, ev, args);
@@ -146,6 +164,47 @@ public sealed class SwitchoverBreakdownTests
         Assert.Null(MigrationScenarioRunner.SpecFor(guest with { TraceLog = null }, "mig-1", null).TraceLog);
         var args = QemuCommandLine.Build(next, "/tmp/p", "/tmp/q");
         Assert.Equal("timestamp=on", args[args.IndexOf("-msg") + 1]);
+    }
+
+    [Fact]
+    public void The_switchover_summary_shows_each_cell_from_a_real_run()
+    {
+        // The figure records of a default run of experiments/switchover.proj (2026-11-29, both builds, 10 + 10 + 3 migrations each).
+        var dir = Directory.CreateTempSubdirectory("virtlab-switchover-summary-").FullName;
+        try
+        {
+            var engine = new TestBuildEngine();
+            var render = new VirtLab.Tasks.RenderSummary
+            {
+                BuildEngine = engine, Kind = "migration", Experiment = "switchover", Profile = "default",
+                RecordFiles = [new Microsoft.Build.Utilities.TaskItem(Path.Combine(AppContext.BaseDirectory, "fixtures", "migration", "records-switchover.ndjson"))],
+                Template = Path.Combine(RepoCopy.FindRepoRoot(), "templates", "switchover-summary.md.sbn"),
+                RecordsFile = Path.Combine(dir, "records.ndjson"), SummaryFile = Path.Combine(dir, "summary.md"),
+            };
+            Assert.True(render.Execute(), engine.ErrorText);
+            var md = File.ReadAllText(Path.Combine(dir, "summary.md"));
+            Assert.Contains("| pause-cpu-distro | sysbench-cpu | 7.2.22 | 10 | 0 |", md);
+            Assert.Contains("| pause-memory-debian-backports | sysbench-memory | 10.0.2 | 10 | 0 |", md);
+            Assert.Contains("send-ram+send-devices+source-finish", md);
+            Assert.Contains("· send-devices ", md);
+            // 7.2's multifd migrations report QEMU's total time and downtime once the completion race is waited out.
+            Assert.Matches(@"\| pause-multifd-distro \| 1 \| completed \| [0-9.]+ \| 1151 \| 39 \|", md);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_missing_summary_template_is_a_lab_error_naming_the_file_to_add()
+    {
+        var engine = new TestBuildEngine();
+        var render = new VirtLab.Tasks.RenderSummary
+        {
+            BuildEngine = engine, Kind = "migration", Experiment = "nowhere", Profile = "quick", RecordFiles = [],
+            Template = "/nonexistent/nowhere-summary.md.sbn", RecordsFile = "/nonexistent/records.ndjson", SummaryFile = "/nonexistent/summary.md",
+        };
+        Assert.False(render.Execute());
+        Assert.Contains("LAB0070", engine.ErrorText);
+        Assert.Contains("templates/nowhere-summary.md.sbn", engine.ErrorText);
     }
 
     [Fact]

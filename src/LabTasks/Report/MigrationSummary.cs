@@ -14,8 +14,11 @@ namespace VirtLab.Report;
 public sealed record MigrationSummary(string Experiment, string Profile, DateTime Generated,
     IReadOnlyList<MigrationRow> Migrations, IReadOnlyList<EvidenceRow> Evidence, IReadOnlyList<WorkloadRow> Workloads,
     IReadOnlyList<string> IntegrityFailures, IReadOnlyDictionary<string, string> Environment, string PingIntervalMs,
-    IReadOnlyList<FaultRow>? Faults = null, IReadOnlyList<IntegrityRateRow>? IntegrityRates = null)
+    IReadOnlyList<FaultRow>? Faults = null, IReadOnlyList<IntegrityRateRow>? IntegrityRates = null, IReadOnlyList<SwitchoverRow>? Switchovers = null)
 {
+    /// <summary>Per scenario (cell) and workload: where the completed pre-copy switch-overs' time went (switchover_step records).</summary>
+    public IReadOnlyList<SwitchoverRow> SwitchoverRows => Switchovers ?? [];
+
     public IReadOnlyList<FaultRow> FaultRows => Faults ?? [];
 
     /// <summary>Per scenario (cell) and workload: integrity failures k of n (integrity_failures records).</summary>
@@ -75,7 +78,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         }
         var pingInterval = records.Select(r => r.Label("ping_interval_ms")).FirstOrDefault(v => v is not null) ?? "?";
         return new MigrationSummary(experiment, profile, DateTime.UtcNow, migrations, evidence, workloads, failures, environment, pingInterval, FaultMatrix.From(records),
-            IntegrityRateRow.From(records, cellOf));
+            IntegrityRateRow.From(records, cellOf), SwitchoverRow.From(records));
     }
 
     /// <summary>

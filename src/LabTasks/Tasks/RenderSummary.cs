@@ -28,6 +28,9 @@ public sealed class RenderSummary : LabTask
         if (!Kinds.Contains(Kind))
             throw new LabException(LabCodes.ConfigBadValue, $"SummaryKind '{Kind}' is not a summary VirtLab renders.",
                 $"set <SummaryKind> in the experiment's .proj to one of {string.Join(", ", Kinds)}.");
+        if (!File.Exists(Template))
+            throw new LabException(LabCodes.Template, $"Experiment '{Experiment}' has no summary template at {Template}.",
+                $"add templates/{Experiment}-summary.md.sbn (copy the one of an experiment of SummaryKind '{Kind}'), or set <SummaryTemplate> in the experiment's .proj.", Template);
         var present = RecordFiles.Select(f => f.ItemSpec).Where(File.Exists).ToList();
         var records = RecordFile.ReadAll(present);
         RecordFile.Write(RecordsFile, records);
