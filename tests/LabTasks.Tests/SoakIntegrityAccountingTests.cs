@@ -196,16 +196,7 @@ public sealed class SoakIntegrityAccountingTests
             var backports = Path.Combine(dir, "soak-pti-debian-backports.ndjson");
             RecordFile.Write(distro, Records(Runs("soak-pti", 9, failAt: [4]), Build("distro", "7.2.22")));
             RecordFile.Write(backports, Records(Runs("soak-pti", 9, failAt: []), Build("debian-backports", "10.0.2")));
-            var engine = new TestBuildEngine();
-            var render = new RenderSummary
-            {
-                BuildEngine = engine, Kind = "migration", Experiment = "soak", Profile = "quick",
-                RecordFiles = [new TaskItem(distro), new TaskItem(backports), new TaskItem(Path.Combine(dir, "soak-nopti-distro.ndjson"))],
-                Template = Path.Combine(RepoCopy.FindRepoRoot(), "templates", "soak-summary.md.sbn"),
-                RecordsFile = Path.Combine(dir, "records.ndjson"), SummaryFile = Path.Combine(dir, "summary.md"),
-            };
-            Assert.True(render.Execute(), engine.ErrorText);
-            var md = File.ReadAllText(Path.Combine(dir, "summary.md"));
+            var md = SummaryRendering.Render(dir, "soak", "quick", [distro, backports, Path.Combine(dir, "soak-nopti-distro.ndjson")], "soak-summary.md.sbn");
             Assert.Contains("| soak-pti-distro | `distro` 7.2.22 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **1 / 9** | 11.1 % | 0–48 % | 9 | 2 |", md);
             Assert.Contains("| soak-pti-debian-backports | `debian-backports` 10.0.2 | `pti=on` | single | `max,-pcid` | dirty-memory+iperf | **0 / 9** | 0 % | 0–34 % | 9 | 1 |", md);
             Assert.Contains("- soak-pti-distro migration 4 (dirty-memory+iperf): integrity failed", md);

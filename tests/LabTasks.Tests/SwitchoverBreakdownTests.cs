@@ -173,16 +173,8 @@ public sealed class SwitchoverBreakdownTests
         var dir = Directory.CreateTempSubdirectory("virtlab-switchover-summary-").FullName;
         try
         {
-            var engine = new TestBuildEngine();
-            var render = new VirtLab.Tasks.RenderSummary
-            {
-                BuildEngine = engine, Kind = "migration", Experiment = "switchover", Profile = "default",
-                RecordFiles = [new Microsoft.Build.Utilities.TaskItem(Path.Combine(AppContext.BaseDirectory, "fixtures", "migration", "records-switchover.ndjson"))],
-                Template = Path.Combine(RepoCopy.FindRepoRoot(), "templates", "switchover-summary.md.sbn"),
-                RecordsFile = Path.Combine(dir, "records.ndjson"), SummaryFile = Path.Combine(dir, "summary.md"),
-            };
-            Assert.True(render.Execute(), engine.ErrorText);
-            var md = File.ReadAllText(Path.Combine(dir, "summary.md"));
+            var md = SummaryRendering.Render(dir, "switchover", "default",
+                [Path.Combine(AppContext.BaseDirectory, "fixtures", "migration", "records-switchover.ndjson")], "switchover-summary.md.sbn");
             Assert.Contains("| pause-cpu-distro | sysbench-cpu | 7.2.22 | 10 | 0 |", md);
             Assert.Contains("| pause-memory-debian-backports | sysbench-memory | 10.0.2 | 10 | 0 |", md);
             Assert.Contains("send-ram+send-devices+source-finish", md);
