@@ -55,8 +55,8 @@ public class GuestImageBuilderTests
         Assert.Equal(GuestKeys.PrivateFile, File.GetUnixFileMode(Path.Combine(image.KeysDirectory, "guest_host_ed25519")));
         Assert.True(File.Exists(Path.Combine(output, "keys", "id_ed25519.pub")));
         Assert.Matches("^ssh-ed25519 AAAA", image.HostPublicKey);
-        Assert.Equal(InitramfsContent.Sha256Of(image.Initramfs), image.InitramfsSha256);
-        Assert.Equal(InitramfsContent.Sha256Of(GuestTestKernel.Debian().Vmlinuz), image.KernelSha256);
+        Assert.Equal(FileDigest.Sha256(image.Initramfs), image.InitramfsSha256);
+        Assert.Equal(FileDigest.Sha256(GuestTestKernel.Debian().Vmlinuz), image.KernelSha256);
         Assert.Equal(Path.Combine(output, "vmlinux"), image.PvhKernel);
         Assert.True(BzImage.HasPvhEntry(image.PvhKernel!));
 
@@ -111,7 +111,7 @@ public class GuestImageBuilderTests
 
         Assert.Equal(Path.Combine(temp.Path, "vmlinuz"), task.Kernel);
         Assert.Equal(Path.Combine(temp.Path, "initramfs.cpio.gz"), task.Initramfs);
-        Assert.Equal(InitramfsContent.Sha256Of(task.Initramfs), task.ImageHash);
+        Assert.Equal(FileDigest.Sha256(task.Initramfs), task.ImageHash);
         Assert.Equal(GuestTestKernel.Debian().Version, task.KernelVersion);
         Assert.Equal(Path.Combine(temp.Path, "vmlinux"), task.PvhKernel);
     }

@@ -21,7 +21,7 @@ public sealed class QemuBuildFetchTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Debian_backports_is_fetched_once_then_resolved_from_the_cache_without_the_mirror()
     {
-        var dpkgStatus = QemuProgramCheck.Sha256("/var/lib/dpkg/status");
+        var dpkgStatus = FileDigest.Sha256("/var/lib/dpkg/status");
         var systemLists = Directory.GetFiles("/var/lib/apt/lists").ToDictionary(f => f, File.GetLastWriteTimeUtc);
         var mirror = DebianMirror.FromSystem();
 
@@ -40,7 +40,7 @@ public sealed class QemuBuildFetchTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "usr/share/qemu/linuxboot_dma.bin")));
         Assert.Equal(Path.Combine(folder, "usr/lib/x86_64-linux-gnu/qemu"), fetched.Binary.ModuleDirectory);
         Assert.True(Directory.Exists(fetched.Binary.ModuleDirectory));
-        Assert.Equal(QemuProgramCheck.Sha256(fetched.Binary.Program), fetched.Sha256);
+        Assert.Equal(FileDigest.Sha256(fetched.Binary.Program), fetched.Sha256);
 
         var manifest = QemuBuildManifest.TryLoad(folder);
         Assert.NotNull(manifest);
@@ -57,7 +57,7 @@ public sealed class QemuBuildFetchTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"unpacked: {Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6:0.0} MB");
 
         // The system's apt state is untouched.
-        Assert.Equal(dpkgStatus, QemuProgramCheck.Sha256("/var/lib/dpkg/status"));
+        Assert.Equal(dpkgStatus, FileDigest.Sha256("/var/lib/dpkg/status"));
         Assert.Equal(systemLists, Directory.GetFiles("/var/lib/apt/lists").ToDictionary(f => f, File.GetLastWriteTimeUtc));
         Assert.StartsWith("7.2.", QemuVersion.Installed());
 

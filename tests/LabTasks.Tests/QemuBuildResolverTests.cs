@@ -158,7 +158,7 @@ public sealed class QemuBuildResolverTests : IDisposable
         Assert.Equal(["/usr/share/qemu", "/usr/share/seabios"], resolved.Binary.FirmwareDirectories);
         Assert.Equal(["-L", "/usr/share/qemu", "-L", "/usr/share/seabios"], resolved.Binary.FirmwareArguments());
         Assert.StartsWith("7.2.", resolved.Binary.Version);
-        Assert.Equal(QemuProgramCheck.Sha256(QemuBinary.DistroProgram), resolved.Sha256);
+        Assert.Equal(FileDigest.Sha256(QemuBinary.DistroProgram), resolved.Sha256);
         Assert.Equal(QemuBuildOrigin.Declared, resolved.Origin);
     }
 
@@ -239,7 +239,7 @@ public sealed class QemuBuildResolverTests : IDisposable
         Assert.Equal([Path.Combine(newest, "usr/share/qemu"), "/usr/share/seabios"], resolved.Binary.FirmwareDirectories);
         Assert.Equal(Path.Combine(newest, "usr/lib/x86_64-linux-gnu/qemu"), resolved.Binary.ModuleDirectory);
         Assert.StartsWith("7.2.", resolved.Binary.Version);
-        Assert.Equal(QemuProgramCheck.Sha256(QemuBinary.DistroProgram), resolved.Sha256);
+        Assert.Equal(FileDigest.Sha256(QemuBinary.DistroProgram), resolved.Sha256);
         Assert.EndsWith("from the cache", resolved.Describe());
     }
 
@@ -283,7 +283,7 @@ public sealed class QemuBuildResolverTests : IDisposable
         var theirs = CachedBuild("1:7.2+dfsg-7+deb12u18");
         var ours = cache.CreatePartial();
         Assert.StartsWith(Path.Combine(QemuCache, $".partial-{Environment.ProcessId}-"), ours);
-        FillBuild(ours, "1:7.2+dfsg-7+deb12u18", QemuProgramCheck.Sha256(QemuBinary.DistroProgram));
+        FillBuild(ours, "1:7.2+dfsg-7+deb12u18", FileDigest.Sha256(QemuBinary.DistroProgram));
 
         var published = cache.Publish(ours);
 
@@ -296,7 +296,7 @@ public sealed class QemuBuildResolverTests : IDisposable
     {
         var cache = new QemuBuildCache(Cache);
         var partial = cache.CreatePartial();
-        FillBuild(partial, "1:10.0.2+ds-2+deb13u1~bpo12+1", QemuProgramCheck.Sha256(QemuBinary.DistroProgram));
+        FillBuild(partial, "1:10.0.2+ds-2+deb13u1~bpo12+1", FileDigest.Sha256(QemuBinary.DistroProgram));
 
         var published = cache.Publish(partial);
 
@@ -309,7 +309,7 @@ public sealed class QemuBuildResolverTests : IDisposable
     private string CachedBuild(string debianVersion, string? sha256 = null)
     {
         var folder = Path.Combine(QemuCache, DebianVersion.FolderName(debianVersion));
-        FillBuild(folder, debianVersion, sha256 ?? QemuProgramCheck.Sha256(QemuBinary.DistroProgram));
+        FillBuild(folder, debianVersion, sha256 ?? FileDigest.Sha256(QemuBinary.DistroProgram));
         return folder;
     }
 

@@ -33,7 +33,7 @@ public sealed class QemuBuildTaskTests : IDisposable
         Assert.True(task.Execute(), _engine.ErrorText);
 
         Assert.Equal(["distro", "system-copy"], task.Resolved.Select(i => i.ItemSpec));
-        var sha16 = QemuProgramCheck.Sha256(QemuBinary.DistroProgram)[..16];
+        var sha16 = FileDigest.Sha256(QemuBinary.DistroProgram)[..16];
         var distro = task.Resolved[0];
         Assert.Equal("distro", distro.GetMetadata("Kind"));
         Assert.Equal(QemuBinary.DistroProgram, distro.GetMetadata("Program"));

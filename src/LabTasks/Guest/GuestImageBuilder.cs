@@ -41,10 +41,10 @@ public sealed class GuestImageBuilder(GuestImageOptions options)
         var initramfsSha = content.WriteGzip(initramfs, GuestKeys.PrivateFile); // holds the guest's SSH host private key
         var vmlinuz = Path.Combine(output, KernelFile);
         AtomicFile.Copy(kernel.Vmlinuz, vmlinuz, GuestKeys.PublicFile);
-        var kernelSha = InitramfsContent.Sha256Of(vmlinuz);
+        var kernelSha = FileDigest.Sha256(vmlinuz);
         var pvhKernel = Path.Combine(output, PvhKernelFile);
         string? pvhSha = null;
-        if (BzImage.TryExtractPvhKernel(vmlinuz, pvhKernel, cancellationToken)) pvhSha = InitramfsContent.Sha256Of(pvhKernel);
+        if (BzImage.TryExtractPvhKernel(vmlinuz, pvhKernel, cancellationToken)) pvhSha = FileDigest.Sha256(pvhKernel);
         else if (File.Exists(pvhKernel)) File.Delete(pvhKernel); // from an earlier kernel: never boot a mismatched one
 
         var tools = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["busybox"] = HostTools.Version("busybox", busybox, cancellationToken) };

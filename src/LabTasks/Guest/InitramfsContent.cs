@@ -1,6 +1,5 @@
 using VirtLab.Util;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace VirtLab.Guest;
 
@@ -70,13 +69,7 @@ public sealed class InitramfsContent
             using var gzip = new GZipStream(stream, CompressionLevel.Optimal, leaveOpen: true);
             WriteCpio(gzip);
         }, mode);
-        return Sha256Of(path);
-    }
-
-    public static string Sha256Of(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
+        return FileDigest.Sha256(path);
     }
 
     private void Add(string path, Entry entry)

@@ -45,7 +45,7 @@ public sealed partial class BackportsFetcher(QemuBuildCache cache, DebianMirror 
             var upstream = QemuProgramCheck.Version(build, program, LabCodes.QemuFetch,
                 $"the binary of qemu-system-x86 {version} does not run on this machine (a library it needs may be too old here); pin an older Version, or use Kind=\"distro\".",
                 cancellationToken);
-            new QemuBuildManifest(version, upstream, QemuProgramCheck.Sha256(program), packageVersions, mirror.Uri, mirror.BackportsSuite, DateTimeOffset.UtcNow)
+            new QemuBuildManifest(version, upstream, FileDigest.Sha256(program), packageVersions, mirror.Uri, mirror.BackportsSuite, DateTimeOffset.UtcNow)
                 .Save(partial);
             return (cache.Publish(partial), true);
         }

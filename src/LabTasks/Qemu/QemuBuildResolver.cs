@@ -43,7 +43,7 @@ public sealed class QemuBuildResolver(string cacheDirectory, Func<DebianMirror>?
         var version = QemuProgramCheck.Version(build.Name, program, LabCodes.QemuBuild,
             $"reinstall Debian's QEMU (apt-get install --reinstall {ToolRegistry.PackageFor(program)}).", cancellationToken);
         return new ResolvedQemuBuild(new QemuBinary(build.Name, program, [], null, version), build.Kind,
-            QemuProgramCheck.Sha256(program), null, QemuBuildOrigin.Installed, stopwatch.Elapsed);
+            FileDigest.Sha256(program), null, QemuBuildOrigin.Installed, stopwatch.Elapsed);
     }
 
     private static ResolvedQemuBuild DeclaredPath(QemuBuildDeclaration build, Stopwatch stopwatch, CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ public sealed class QemuBuildResolver(string cacheDirectory, Func<DebianMirror>?
             throw new LabException(LabCodes.QemuBuild, $"QEMU build '{build.Name}': Modules folder '{modules}' does not exist.",
                 $"set Modules on <QemuBuild Include=\"{build.Name}\" /> to the absolute path of this build's module folder, or remove it.");
         return new ResolvedQemuBuild(new QemuBinary(build.Name, program, build.FirmwareDirectories, build.Modules, version), build.Kind,
-            QemuProgramCheck.Sha256(program), null, QemuBuildOrigin.Declared, stopwatch.Elapsed);
+            FileDigest.Sha256(program), null, QemuBuildOrigin.Declared, stopwatch.Elapsed);
     }
 
     private ResolvedQemuBuild Backports(QemuBuildDeclaration build, Stopwatch stopwatch, CancellationToken cancellationToken)
@@ -75,7 +75,7 @@ public sealed class QemuBuildResolver(string cacheDirectory, Func<DebianMirror>?
         var deleteFix = $"delete {fetched.Folder} and build again (it is fetched anew).";
         var version = fromMirror ? fetched.Manifest.UpstreamVersion : QemuProgramCheck.Version(build.Name, fetched.Program, LabCodes.QemuFetch,
             $"the cached build does not run any more (a library it needs may have changed): {deleteFix}", cancellationToken);
-        var sha256 = QemuProgramCheck.Sha256(fetched.Program);
+        var sha256 = FileDigest.Sha256(fetched.Program);
         if (sha256 != fetched.Manifest.Sha256 || version != fetched.Manifest.UpstreamVersion)
             throw new LabException(LabCodes.QemuFetch,
                 $"QEMU build '{build.Name}': {fetched.Program} is not the binary that was fetched (SHA-256 {sha256[..16]}…, version {version}; its manifest says {fetched.Manifest.Sha256[..16]}…, {fetched.Manifest.UpstreamVersion}).",

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using VirtLab.Util;
 
@@ -44,13 +43,6 @@ public static partial class QemuProgramCheck
                 $"QEMU build '{build}': {program} --version did not answer 'QEMU emulator version …' (exit {result.ExitCode}: '{ProcessRunner.Tail(result.StandardOutput + result.StandardError, 200)}'), so it is not a QEMU that runs here.",
                 fix, program);
         return QemuVersion.Parse(answer.Value);
-    }
-
-    /// <summary>The file's SHA-256, 64 lower-case hex digits.</summary>
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     [GeneratedRegex(@"QEMU emulator version [0-9][0-9.]*")]

@@ -16,7 +16,7 @@ public sealed class RemoteImageCache(RemoteHost host)
 
     public UploadResult Upload(string localFile)
     {
-        var sha = Sha256Of(localFile);
+        var sha = FileDigest.Sha256(localFile);
         var final = $"{Folder}/{sha}";
         if (RemoteSha256(final) == sha) return new UploadResult(final, sha, Skipped: true);
 
@@ -59,10 +59,4 @@ public sealed class RemoteImageCache(RemoteHost host)
 
     private LabException Failed(string what) =>
         new(LabCodes.RemoteHost, $"Host '{host.Name}': {what}.", "check the host's disk and the connection to it, and build again.");
-
-    private static string Sha256Of(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }
