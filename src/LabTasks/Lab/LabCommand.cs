@@ -16,6 +16,16 @@ public sealed class LabCommand(string netns)
             ? ProcessRunner.Run("env", [.. LabHelperMark.EnvPrefix(netns)[1..], program, .. arguments], timeout, cancel)
             : ProcessRunner.Run("ip", ["netns", "exec", netns, .. LabHelperMark.EnvPrefix(netns), program, .. arguments], timeout, cancel);
 
+    /// <summary>
+    /// The command line of a long-running lab helper (server, ping, tcpdump) in <paramref name="netns"/>.
+    /// env --default-signal: a helper VirtLab stops with SIGINT (ping prints its summary then) must not
+    /// inherit an ignored SIGINT — a build started as a background job of a non-interactive shell has one.
+    /// </summary>
+    public static string[] HelperArguments(string netns, string program, IReadOnlyList<string> arguments) =>
+        netns.Length == 0
+            ? ["env", "--default-signal", program, .. arguments]
+            : ["ip", "netns", "exec", netns, "env", "--default-signal", program, .. arguments];
+
     public LabServer StartServer(string program, IReadOnlyList<string> arguments) => new(netns, program, arguments);
 
     /// <summary>Returns once something in the lab listens on TCP <paramref name="port"/>; LAB0050 after 10 s.</summary>

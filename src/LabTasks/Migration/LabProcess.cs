@@ -20,10 +20,7 @@ public sealed class LabProcess : IDisposable
     public static LabProcess Start(string netns, string program, IReadOnlyList<string> arguments)
     {
         var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        // env --default-signal: a helper VirtLab stops with SIGINT (ping prints its summary then) must not inherit an
-        // ignored SIGINT — a build started as a background job of a non-interactive shell has one.
-        string[] command = netns.Length == 0 ? ["env", "--default-signal", program, .. arguments] : ["ip", "netns", "exec", netns, "env", "--default-signal", program, .. arguments];
-        foreach (var a in command) psi.ArgumentList.Add(a);
+        foreach (var a in Lab.LabCommand.HelperArguments(netns, program, arguments)) psi.ArgumentList.Add(a);
         Lab.LabHelperMark.Apply(psi, netns);
         var process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolRegistry.InstallHint(program));
         var lab = new LabProcess(process);
