@@ -114,6 +114,14 @@ public static class MigrationRecords
         if (sw.SlowestLoad is { } load) add(KindMigration, "switchover_slowest_device_load", load.Milliseconds, "ms", end, [("device", load.Device)]);
     }
 
+    /// <summary>One migration's switch-over steps as <see cref="SwitchoverFigures"/> wrote them, in their order (none when the trace was not read).</summary>
+    public static List<SwitchoverStep> SwitchoverSteps(IEnumerable<Record> migration) =>
+        migration.Where(r => r.Metric == "switchover_step" && r.Label("kind") == KindMigration && r.Value is not null)
+            .OrderBy(r => int.TryParse(r.Label("order"), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0)
+            .Select(r => new SwitchoverStep(r.Label("step") ?? "step",
+                double.TryParse(r.Label("t"), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : 0, r.Value!.Value))
+            .ToList();
+
     /// <summary>The metric and unit of a scenario's unavailable records unless its cell names its own (HeadlineMetric, HeadlineUnit).</summary>
     public const string HeadlineMetric = "migration_downtime";
     public const string HeadlineUnit = "ms";

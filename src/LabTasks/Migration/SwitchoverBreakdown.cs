@@ -89,11 +89,13 @@ public sealed record SwitchoverBreakdown(
     /// <summary>The device state (not RAM) that took longest to save or load: vmstate_downtime_* says microseconds per device.</summary>
     private static (string, double)? Slowest(IEnumerable<QemuTraceLine> lines)
     {
-        var devices = lines.Where(l => l.Argument("type") == "non-iterable" && l.Argument("idstr") is not null
-                && long.TryParse(l.Argument("downtime"), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .Select(l => (Device: l.Argument("idstr")!, Milliseconds: long.Parse(l.Argument("downtime")!, CultureInfo.InvariantCulture) / 1000.0))
-            .ToList();
-        return devices.Count == 0 ? null : devices.MaxBy(d => d.Milliseconds);
+        (string, double)? slowest = null;
+        foreach (var l in lines)
+            if (l.Argument("type") == "non-iterable" && l.Argument("idstr") is { } device
+                && long.TryParse(l.Argument("downtime"), NumberStyles.None, CultureInfo.InvariantCulture, out var micro)
+                && (slowest is null || micro / 1000.0 > slowest.Value.Item2))
+                slowest = (device, micro / 1000.0);
+        return slowest;
     }
 
     private static long? FirstNumber(string arguments) =>

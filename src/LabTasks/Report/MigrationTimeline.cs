@@ -154,9 +154,7 @@ public sealed record MigrationTimeline(
             RamTransferredMib: Fig("migration_ram_transferred"), Fault: first.Label("fault"),
             FdbMoved: Fig("fdb_moved") is { } fdb ? fdb > 0.5 : null, StreamKept: Fig("stream_kept") is { } kept ? kept > 0.5 : null,
             Capabilities: first.Label("capabilities"), Integrity: first.Label("integrity"),
-            SwitchoverSteps: list.Where(r => r.Metric == "switchover_step" && r.Label("kind") == MigrationRecords.KindMigration && r.Value is not null)
-                .OrderBy(r => ParseInt(r.Label("order")))
-                .Select(r => new SwitchoverStep(r.Label("step") ?? "step", r.Label("t") is { } t ? ParseDouble(t) : 0, r.Value!.Value)).ToList(),
+            SwitchoverSteps: MigrationRecords.SwitchoverSteps(list),
             SwitchoverPendingMib: Fig("switchover_pending"));
     }
 

@@ -41,9 +41,7 @@ public sealed record SwitchoverRow(string Cell, string Workload, string QemuVers
     private static Switchover Migration(string cell, string workload, List<Record> list)
     {
         double? Fig(string metric) => list.FirstOrDefault(r => r.Metric == metric)?.Value;
-        var steps = list.Where(r => r.Metric == "switchover_step" && r.Value is not null)
-            .OrderBy(r => int.TryParse(r.Label("order"), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0)
-            .Select(r => new SwitchoverStep(r.Label("step") ?? "step", 0, r.Value!.Value)).ToList();
+        var steps = MigrationRecords.SwitchoverSteps(list);
         var limit = double.TryParse(list[0].Label("downtime_limit_ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : (double?)null;
         return new Switchover(cell, workload, list[0].Label("qemu_version") ?? "—", Fig("migration_downtime"), limit, Fig("switchover_pending"), steps);
     }
