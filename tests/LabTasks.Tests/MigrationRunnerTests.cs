@@ -151,7 +151,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output)
 /// </summary>
 public sealed class MigrationTestLab : IDisposable
 {
-    private static readonly Lazy<GuestImage> Image = new(() =>
+    internal static readonly Lazy<GuestImage> Image = new(() =>
         new GuestImageBuilder(new GuestImageOptions(Path.Combine(Path.GetTempPath(), "virtlab-migration-test-image"))).Build());
 
     private MigrationTestLab(LabState state, GuestSpec guest, GuestImage image)

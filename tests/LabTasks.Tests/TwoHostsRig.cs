@@ -6,10 +6,10 @@ namespace VirtLab.Tests;
 
 /// <summary>
 /// Two machines and an operator made of network namespaces, as issue 12's tests need them:
-/// "vl2h-&lt;id&gt;-op", "-a" and "-b" each hold one end of a veth pair whose other end is a port of
+/// "vl2h-&lt;id&gt;-op", "-a", "-b" and "-c" each hold one end of a veth pair whose other end is a port of
 /// the bridge in "-lan" (the switch), every port shaped with netem (1 Gbit/s, 0.5 ms; tbf at
-/// 1 Gbit/s where the kernel lacks netem). Hosts A
-/// and B run Debian's /usr/sbin/sshd with a host key of their own, inside their namespace and a
+/// 1 Gbit/s where the kernel lacks netem). Hosts A,
+/// B and C (a third machine, the observer) run Debian's /usr/sbin/sshd with a host key of their own, inside their namespace and a
 /// mount namespace of their own whose /run and /var/cache/virtlab are private tmpfs. Nothing is
 /// created in the root namespace, and no address outside the LAN is routed anywhere.
 /// Everything is removed on Dispose, also when the constructor fails half way; what a killed
@@ -34,6 +34,7 @@ public sealed class TwoHostsRig : IDisposable
         Folder = Path.Combine(Path.GetTempPath(), $"vl2h-{Id}");
         A = new RigHost("a", $"vl2h-{Id}-a", $"{LanPrefix}.11", Path.Combine(Folder, "a"));
         B = new RigHost("b", $"vl2h-{Id}-b", $"{LanPrefix}.12", Path.Combine(Folder, "b"));
+        C = new RigHost("c", $"vl2h-{Id}-c", $"{LanPrefix}.13", Path.Combine(Folder, "c"));
         TwoHostsRigReaper.ReapOrphans();
         try
         {
@@ -41,7 +42,7 @@ public sealed class TwoHostsRig : IDisposable
             File.WriteAllText(TwoHostsRigReaper.OwnerFile(Folder), TwoHostsRigReaper.OwnerOfThisProcess());
             MakeClientKey();
             BuildLan();
-            foreach (var host in (RigHost[])[A, B])
+            foreach (var host in Hosts)
             {
                 StartSshd(host);
                 afterSshdStarted?.Invoke(this, host);
@@ -64,6 +65,9 @@ public sealed class TwoHostsRig : IDisposable
     public string UnansweredAddress => $"{LanPrefix}.99";
     public RigHost A { get; }
     public RigHost B { get; }
+    /// <summary>A third machine on the LAN: the observer that pings, captures and streams to a guest migrating between A and B.</summary>
+    public RigHost C { get; }
+    public IReadOnlyList<RigHost> Hosts => [A, B, C];
     public string ClientKeyFile => Path.Combine(Folder, "client", "id_ed25519");
     public IReadOnlyList<string> Namespaces => _namespaces;
     /// <summary>The qdisc on every LAN port: netem (1 Gbit/s, 0.5 ms), or tbf (1 Gbit/s) on a kernel without netem.</summary>
@@ -91,7 +95,7 @@ public sealed class TwoHostsRig : IDisposable
 
     private void BuildLan()
     {
-        foreach (var ns in (string[])[OperatorNamespace, LanNamespace, A.Namespace, B.Namespace])
+        foreach (var ns in (string[])[OperatorNamespace, LanNamespace, A.Namespace, B.Namespace, C.Namespace])
         {
             ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["netns", "add", ns], Bound);
             _namespaces.Add(ns);
@@ -99,7 +103,7 @@ public sealed class TwoHostsRig : IDisposable
         }
         Ip(LanNamespace, "link", "add", "br0", "type", "bridge");
         Ip(LanNamespace, "link", "set", "br0", "up");
-        foreach (var (ns, address, port) in (ReadOnlySpan<(string, string, string)>)[(OperatorNamespace, OperatorAddress, "p-op"), (A.Namespace, A.Address, "p-a"), (B.Namespace, B.Address, "p-b")])
+        foreach (var (ns, address, port) in (ReadOnlySpan<(string, string, string)>)[(OperatorNamespace, OperatorAddress, "p-op"), (A.Namespace, A.Address, "p-a"), (B.Namespace, B.Address, "p-b"), (C.Namespace, C.Address, "p-c")])
         {
             // Both ends are born inside namespaces: the root namespace never holds a rig interface.
             Ip(LanNamespace, "link", "add", port, "type", "veth", "peer", "name", "lan0", "netns", ns);
@@ -193,6 +197,11 @@ public sealed class TwoHostsRig : IDisposable
         exec /usr/sbin/sshd -D -e -f "$config"
         """;
 
+    /// <summary>The processes running in a rig namespace (ip netns pids).</summary>
+    public static List<int> LeftRunning(string ns) =>
+        ProcessRunner.Run("ip", ["netns", "pids", ns], Bound).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => int.Parse(p.Trim())).ToList();
+
     private static void Ip(string ns, params string[] args) =>
         ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["-n", ns, .. args], Bound);
 
@@ -200,7 +209,7 @@ public sealed class TwoHostsRig : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var host in (RigHost[])[A, B])
+        foreach (var host in Hosts)
         {
             if (host.Sshd is not { } sshd) continue;
             try { if (!sshd.HasExited) sshd.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -208,7 +217,12 @@ public sealed class TwoHostsRig : IDisposable
             sshd.Dispose();
         }
         foreach (var ns in Enumerable.Reverse(_namespaces))
+        {
+            // A test that failed half way may leave what it started on a host (a daemonized QEMU outlives sshd).
+            foreach (var pid in LeftRunning(ns))
+                ProcessRunner.Run("kill", ["-KILL", pid.ToString()], Bound);
             ProcessRunner.Run("ip", ["netns", "del", ns], Bound);
+        }
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
 }

@@ -29,9 +29,14 @@ public static partial class TwoHostsRigReaper
             foreach (var pidFile in Directory.GetFiles(folder, "*.sshd-pid"))
                 if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && Comm(pid) == "sshd")
                     ProcessRunner.Run("kill", ["-KILL", pid.ToString()], Bound);
-            foreach (var suffix in (string[])["op", "a", "b", "lan"])
+            foreach (var suffix in (string[])["op", "a", "b", "c", "lan"])
                 if (File.Exists($"/var/run/netns/vl2h-{id}-{suffix}"))
+                {
+                    // Whatever a killed run left running on a rig host (a daemonized QEMU outlives its sshd).
+                    foreach (var pid in ProcessRunner.Run("ip", ["netns", "pids", $"vl2h-{id}-{suffix}"], Bound).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                        ProcessRunner.Run("kill", ["-KILL", pid.Trim()], Bound);
                     ProcessRunner.Run("ip", ["netns", "del", $"vl2h-{id}-{suffix}"], Bound);
+                }
             Directory.Delete(folder, recursive: true);
             reaped.Add(id);
         }

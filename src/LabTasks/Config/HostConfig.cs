@@ -18,4 +18,6 @@ public sealed class HostConfig
     public string HostKeyFingerprint { get; set; } = "";
     /// <summary>A known_hosts file holding the host's key under its address.</summary>
     public string KnownHosts { get; set; } = "";
+    /// <summary>The NIC host-NIC mode enslaves to br0 on that host; empty: the interface that holds <see cref="Address"/> there.</summary>
+    public string Nic { get; set; } = "";
 }

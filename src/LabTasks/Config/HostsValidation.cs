@@ -32,6 +32,8 @@ public static partial class HostsValidation
             Require(host.Address.Length > 0, "address", "the host has no address.", "set address to its IP address or DNS name, e.g. 192.168.1.20.");
             Require(IsAddress(host.Address), "address", $"'{host.Address}' is not an IP address or a DNS name.", "write an IPv4 or IPv6 address or a DNS name (letters, digits, '-' and '.').");
             Require(host.Port is >= 1 and <= 65535, "port", $"{host.Port} is not a TCP port.", "use 1–65535 (22 is SSH's).");
+            Require(host.Nic.Length == 0 || (host.Nic.Length <= Lab.InterfaceName.MaxLength && host.Nic[0] != '-' && host.Nic.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '-')),
+                "nic", $"'{host.Nic}' is not an interface name.", "name the host's LAN NIC as `ip link` shows it there (e.g. enp3s0), or leave nic out to use the one holding the address.");
             Require(UserName().IsMatch(host.User), "user", $"'{host.User}' is not a user name.", "use the login name on that host, e.g. root.");
             Require(host.IdentityFile.Length > 0, "identityFile", "the host has no identityFile: VirtLab logs in with a key only.",
                 "set identityFile to the private key whose public half is in the host's authorized_keys (ssh-keygen -t ed25519 -f <file> makes one).");

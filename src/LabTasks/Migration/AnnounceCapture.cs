@@ -6,17 +6,19 @@ using VirtLab.Util;
 namespace VirtLab.Migration;
 
 /// <summary>
-/// tcpdump on br0 inside the lab namespace, capturing RARP and ARP to a pcap file while a guest
+/// tcpdump on br0 (the lab namespace's, or a remote host's), capturing RARP and ARP to a pcap file while a guest
 /// migrates: the destination QEMU announces the guest with RARP broadcasts from its MAC
 /// (self-announce), and a virtio-net guest may send gratuitous ARPs itself.
 /// </summary>
 public sealed partial class AnnounceCapture : IDisposable
 {
-    private readonly LabProcess _process;
+    private readonly IHostSide _side;
+    private readonly IHostProcess _process;
     private readonly string _pcap;
 
-    private AnnounceCapture(LabProcess process, string pcap)
+    private AnnounceCapture(IHostSide side, IHostProcess process, string pcap)
     {
+        _side = side;
         _process = process;
         _pcap = pcap;
     }
@@ -28,9 +30,15 @@ public sealed partial class AnnounceCapture : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pcapFile))!);
         File.Delete(pcapFile);
+        return Start(new NamespaceSide(netns), pcapFile, cancel);
+    }
+
+    /// <summary>Captures on <paramref name="side"/>'s br0 into <paramref name="pcapFile"/>, a path on that side's machine; read back there.</summary>
+    public static AnnounceCapture Start(IHostSide side, string pcapFile, CancellationToken cancel = default)
+    {
         // -U writes every frame at once; -Z root keeps tcpdump from dropping to a user that cannot write the results folder.
-        var process = LabProcess.Start(netns, "tcpdump", ["-i", LabNetwork.Bridge, "-n", "-U", "-Z", "root", "-w", pcapFile, "rarp or arp"]);
-        var capture = new AnnounceCapture(process, pcapFile);
+        var process = side.Start("tcpdump", ["-i", LabNetwork.Bridge, "-n", "-U", "-Z", "root", "-w", pcapFile, "rarp or arp"]);
+        var capture = new AnnounceCapture(side, process, pcapFile);
         if (!process.WaitForLine(l => l.Text.Contains("listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(10), cancel))
         {
             capture.Dispose();
@@ -44,9 +52,9 @@ public sealed partial class AnnounceCapture : IDisposable
     public List<AnnounceFrame> Stop(DateTimeOffset origin)
     {
         _process.Stop();
-        if (!File.Exists(_pcap)) return [];
-        var text = ProcessRunner.Run("tcpdump", ["-r", _pcap, "-n", "-e", "-tt"], TimeSpan.FromSeconds(20)).StandardOutput;
-        return Parse(text, origin);
+        var read = _side.Run("tcpdump", ["-r", _pcap, "-n", "-e", "-tt"], TimeSpan.FromSeconds(20));
+        // tcpdump stamps frames with its machine's clock: the origin moved onto that clock puts them on this one's timeline.
+        return read.Succeeded ? Parse(read.StandardOutput, origin + _side.ClockOffset) : [];
     }
 
     public void Dispose() => _process.Dispose();

@@ -6,7 +6,7 @@ namespace VirtLab.Migration;
 
 /// <summary>
 /// One TCP stream from the guest to the host side of br0 that lasts across the migration. The
-/// iperf3 server runs in the guest; the client runs in the lab namespace with -R (so the guest
+/// iperf3 server runs in the guest; the client runs on the host side (the lab namespace, or a peer host) with -R (so the guest
 /// sends) and --forceflush, so every interval line (0.1 s by default, iperf3's minimum) is read,
 /// and stamped, as it is printed.
 /// The stream is "kept" when the client ran until it was stopped, reported no error, and its
@@ -14,7 +14,7 @@ namespace VirtLab.Migration;
 /// </summary>
 public sealed partial class IperfStreamWorkload(double intervalSeconds, int port) : IMigrationWorkload
 {
-    private LabProcess? _client;
+    private IHostProcess? _client;
     private GuestJob? _server;
     private int? _localPort;
 
@@ -26,7 +26,7 @@ public sealed partial class IperfStreamWorkload(double intervalSeconds, int port
         if (!(intervalSeconds is >= 0.1 and <= 60)) throw new LabException(LabCodes.ConfigBadValue, "The iperf interval must be 0.1–60 s.", "fix the interval.");
         _server = GuestJob.Start(context.Ssh, ["iperf3", "-s", "-1", "-p", portText], "/tmp/virtlab-iperf3-server.log", cancel);
         WaitForGuestListener(context, portText, cancel);
-        _client = LabProcess.Start(context.Netns, "iperf3",
+        _client = context.Side.Start("iperf3",
             ["-c", context.GuestAddress.ToString(), "-p", portText, "-R", "-t", "86400", "-i", intervalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "--forceflush"]);
         if (!_client.WaitForLine(l => Interval().IsMatch(l.Text), TimeSpan.FromSeconds(20), cancel))
             throw new LabException(LabCodes.Benchmark, $"The iperf3 stream from the guest did not start: {ProcessRunner.Tail(_client.Output, 400)}",
@@ -67,13 +67,11 @@ public sealed partial class IperfStreamWorkload(double intervalSeconds, int port
 
     private bool Established(WorkloadContext context, int localPort)
     {
-        var ss = LabCommand(context).Run("ss", ["-Htn", "state", "established"], TimeSpan.FromSeconds(10)).StandardOutput;
+        var ss = context.Side.Run("ss", ["-Htn", "state", "established"], TimeSpan.FromSeconds(10)).StandardOutput;
         var local = ":" + localPort.ToString(CultureInfo.InvariantCulture) + " ";
         var peer = context.GuestAddress + ":" + port.ToString(CultureInfo.InvariantCulture);
         return ss.Split('\n').Any(l => l.Contains(local, StringComparison.Ordinal) && l.Contains(peer, StringComparison.Ordinal));
     }
-
-    private static Lab.LabCommand LabCommand(WorkloadContext context) => new(context.Netns);
 
     [GeneratedRegex(@"local [0-9.]+ port (?<port>[0-9]+) connected to", RegexOptions.CultureInvariant)]
     private static partial Regex Connected();

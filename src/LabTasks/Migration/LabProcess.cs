@@ -9,7 +9,7 @@ namespace VirtLab.Migration;
 /// arrives, so a time series can be stamped with the host's clock (ping, iperf3 --forceflush,
 /// tcpdump). It runs in its own session (setsid); stopping it signals the whole group.
 /// </summary>
-public sealed class LabProcess : IDisposable
+public sealed class LabProcess : IHostProcess
 {
     private readonly Process _process;
     private readonly List<TimedLine> _lines = [];

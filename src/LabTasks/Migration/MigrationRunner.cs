@@ -23,8 +23,10 @@ namespace VirtLab.Migration;
 /// must be enabled before the stream arrives. The stream runs over 127.0.0.1 inside the lab
 /// namespace, where both QEMUs live; nothing else is accepted as an address.
 /// </remarks>
-public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher)
+public sealed partial class MigrationRunner(IMigrationSites sites)
 {
+    public MigrationRunner(LabState lab, GuestLauncher launcher) : this(new NamespaceSites(lab, launcher)) { }
+
     public static readonly TimeSpan DestinationStartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PostcopyBound = TimeSpan.FromSeconds(120);
@@ -40,21 +42,18 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
     public MigrationResult Run(string source, GuestSpec destination, MigrationSettings settings, CancellationToken cancel, MigrationFault? fault = null)
     {
         var uri = destination.Incoming ?? "";
-        var port = LoopbackUri().Match(uri);
-        if (!port.Success || int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture) is < 1 or > 65535)
-            throw new LabException(LabCodes.ConfigBadValue, $"'{uri}' is not a migration address VirtLab uses.",
-                "give the destination Incoming = tcp:127.0.0.1:<port>; the stream stays inside the lab namespace.");
-        if (!launcher.IsRunning(source))
+        sites.CheckIncoming(uri);
+        if (!sites.IsRunning(source))
             throw new LabException(LabCodes.GuestBoot, $"The migration source '{source}' is not running.", "boot it first (BootGuest).");
 
-        launcher.StartIncoming(destination with { Incoming = "defer" }, DestinationStartTimeout, cancel);
+        sites.StartIncoming(destination with { Incoming = "defer" }, DestinationStartTimeout, cancel);
         try
         {
             return Migrate(source, destination.Name, uri, settings, fault, cancel);
         }
         catch
         {
-            launcher.Stop(destination.Name);
+            sites.Stop(destination.Name);
             throw;
         }
     }
@@ -78,9 +77,9 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         // migrate-pause and migrate-recover go out of band: a postcopy destination's main loop blocks on
         // any guest page that has not arrived, and with the stream cut none arrives.
         var outOfBand = fault?.Kind == MigrationFault.PostcopyStreamCut;
-        using (var dst = QmpClient.Connect(lab.QmpSocket(destination), TimeSpan.FromSeconds(10), outOfBand))
+        using (var dst = sites.Qmp(destination, outOfBand))
         {
-            using (var src = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10), outOfBand))
+            using (var src = sites.Qmp(source, outOfBand))
             {
                 // Each side is sent only what its build offers (both are asked: they may be different builds);
                 // a scenario that needs more than a side offers, or that a side refuses, is unavailable there.
@@ -139,7 +138,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         }
                         if (sample.Status == "cancelled")
                         {
-                            (outcome, reason) = Cancelled(cancelledAt, faultAt, sentAtFault, samples.LastOrDefault(x => x.Transferred is not null) ?? sample, settings, fault);
+                            (outcome, reason) = Cancelled(cancelledAt, faultAt, sentAtFault, samples.LastOrDefault(x => x.Transferred is not null) ?? sample, settings, fault, sites.StreamCut);
                             ended = MigrationClock.EndObserved(t, clock.Received(src.Events, "MIGRATION", sample.Status));
                             final = reply;
                             break;
@@ -158,12 +157,12 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         if (due && precopy && fault!.Kind == MigrationFault.KillDestination)
                         {
                             faultAt = clock.Seconds;
-                            Kill(destination);
+                            sites.Kill(destination);
                         }
                         else if (due && precopy && fault!.Kind == MigrationFault.KillSource)
                         {
                             faultAt = clock.Seconds;
-                            Kill(source);
+                            sites.Kill(source);
                             src.WaitForClose(TimeSpan.FromSeconds(10));
                             ended = clock.Seconds;
                             sourceGone = true;
@@ -174,7 +173,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                         }
                         else if (due && sample.Status == "active" && fault!.Kind == MigrationFault.StreamCut)
                         {
-                            LoopbackLink.Down(lab);
+                            sites.CutStream();
                             linkDown = true;
                             faultAt = clock.Seconds;
                             sentAtFault = sample.Transferred;
@@ -189,7 +188,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                             if (faultAt is null && sample.Status == "postcopy-active" && dst.Events.Any(ev => ev.Name == "RESUME"))
                             {
                                 // The guest runs on the destination and part of its RAM is still on the source: the worst moment to lose the link.
-                                LoopbackLink.Down(lab);
+                                sites.CutStream();
                                 linkDown = true;
                                 faultAt = clock.Seconds;
                                 sentAtFault = sample.Transferred;
@@ -206,9 +205,9 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                             {
                                 if (sample.Status == "postcopy-paused" && dst.Events.Any(ev => ev.Name == "MIGRATION" && Detail(ev) == "postcopy-paused"))
                                 {
-                                    LoopbackLink.Up(lab);
+                                    sites.RestoreStream();
                                     linkDown = false;
-                                    var channel = RecoveryUri(uri);
+                                    var channel = sites.RecoveryUri(uri);
                                     src.Execute("migrate-set-parameters", new Dictionary<string, object> { ["max-postcopy-bandwidth"] = 0L });
                                     dst.ExecuteOutOfBand("migrate-recover", new Dictionary<string, object> { ["uri"] = channel });
                                     src.Execute("migrate", new Dictionary<string, object> { ["uri"] = channel, ["resume"] = true });
@@ -240,7 +239,7 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
                 }
                 finally
                 {
-                    if (linkDown) LoopbackLink.Up(lab);
+                    if (linkDown) sites.RestoreStream();
                 }
 
                 if (outcome == MigrationOutcome.Completed)
@@ -270,23 +269,24 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
 
         if (outcome == MigrationOutcome.Completed)
         {
-            launcher.Stop(source);
-            GuestIdentity.SetCurrent(lab, destination);
+            sites.Stop(source);
+            sites.SetCurrent(destination);
         }
         else
         {
-            launcher.Stop(destination);
-            if (sourceGone) launcher.Stop(source); // its pidfile and socket; the process is gone
-            GuestIdentity.SetCurrent(lab, source);
+            sites.Stop(destination);
+            if (sourceGone) sites.Stop(source); // its pidfile and socket; the process is gone
+            sites.SetCurrent(source);
         }
-        var guestLost = !launcher.IsRunning(outcome == MigrationOutcome.Completed ? destination : source);
+        var guestLost = !sites.IsRunning(outcome == MigrationOutcome.Completed ? destination : source);
 
         var ram = final.TryGetProperty("ram", out var r) ? r : default;
         var startedAt = clock.StartedAt;
         return new MigrationResult(source, destination, outcome, reason, parameters, startedAt, ended,
             MigrationSample.FinalMilliseconds(final, "total-time"), MigrationSample.FinalMilliseconds(final, "downtime"), MigrationSample.Double(final, "setup-time"),
             MigrationSample.Long(ram, "transferred"), MigrationSample.Long(ram, "dirty-sync-count"), postcopyAt, faultAt, samples,
-            Timeline(sourceEvents, "source", startedAt).Concat(Timeline(destinationEvents, "destination", startedAt)).OrderBy(e => e.T).ToList(),
+            // QEMU stamps its events with its host's clock: moved onto this machine's, both hosts' events share one axis.
+            Timeline(sourceEvents, "source", startedAt + sites.ClockOffset(source)).Concat(Timeline(destinationEvents, "destination", startedAt + sites.ClockOffset(destination))).OrderBy(e => e.T).ToList(),
             final.GetRawText(), lastActive?.GetRawText() ?? "", fault?.Kind, guestLost, pausedAt, recoveredAt);
     }
 
@@ -307,7 +307,8 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
     }
 
     /// <summary>How a migration that reached 'cancelled' is recorded: who cancelled it and why.</summary>
-    public static (string Outcome, string Reason) Cancelled(double? cancelledAt, double? faultAt, long? sentAtFault, MigrationSample last, MigrationSettings settings, MigrationFault? fault)
+    public static (string Outcome, string Reason) Cancelled(double? cancelledAt, double? faultAt, long? sentAtFault, MigrationSample last, MigrationSettings settings, MigrationFault? fault,
+        string streamCut = "the lab's loopback down")
     {
         var inv = CultureInfo.InvariantCulture;
         if (cancelledAt is null) return (MigrationOutcome.Failed, "the migration was cancelled by someone else");
@@ -317,17 +318,26 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         {
             var moved = sentAtFault is { } before && last.Transferred is { } after ? string.Create(inv, $"; {(after - before) / 1048576.0:0.0} MiB sent after the cut") : "";
             return (MigrationOutcome.Cancelled, string.Create(inv,
-                $"the stream was cut {cut:0.00} s after the migrate command (the lab's loopback down) and QEMU did not notice{moved}; migrate_cancel at the {settings.Deadline.TotalSeconds:0.#} s deadline"));
+                $"the stream was cut {cut:0.00} s after the migrate command ({streamCut}) and QEMU did not notice{moved}; migrate_cancel at the {settings.Deadline.TotalSeconds:0.#} s deadline"));
         }
         return (MigrationOutcome.DidNotConverge, string.Create(inv, $"not complete after the {settings.Deadline.TotalSeconds:0.#} s deadline; migrate_cancel"));
+    }
+
+    /// <summary>The port of a loopback migration address (tcp:127.0.0.1:&lt;port&gt;); anything else is LAB0002.</summary>
+    public static int LoopbackPort(string uri)
+    {
+        var m = LoopbackUri().Match(uri);
+        var port = m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        if (port is < 1 or > 65535)
+            throw new LabException(LabCodes.ConfigBadValue, $"'{uri}' is not a migration address VirtLab uses.",
+                "give the destination Incoming = tcp:127.0.0.1:<port>; the stream stays inside the lab namespace.");
+        return port;
     }
 
     /// <summary>The channel a paused postcopy migration resumes on: the same loopback, another port (the old listener is gone).</summary>
     public static string RecoveryUri(string uri)
     {
-        var m = LoopbackUri().Match(uri);
-        if (!m.Success) throw new LabException(LabCodes.ConfigBadValue, $"'{uri}' is not a migration address VirtLab uses.", "give tcp:127.0.0.1:<port>.");
-        var port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var port = LoopbackPort(uri);
         return string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{(port + 1000 <= 65535 ? port + 1000 : port - 1000)}");
     }
 
@@ -340,17 +350,6 @@ public sealed partial class MigrationRunner(LabState lab, GuestLauncher launcher
         var parameters = settings.Parameters(destination, defaults);
         if (parameters.Count > 0 && qmp.TryExecute("migrate-set-parameters", parameters) is { } refusedParameter)
             throw new MigrationUnavailableException(features.Refused(settings, refusedParameter, side));
-    }
-
-    private void Kill(string guest)
-    {
-        if (!launcher.IsRunning(guest) || launcher.Pid(guest) is not { } pid) return;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            process.Kill(); // SIGKILL: no goodbye on the migration stream, as when a host dies
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
     }
 
     private static IEnumerable<MigrationEvent> Timeline(IReadOnlyList<QmpEvent> events, string side, DateTimeOffset startedAt) =>

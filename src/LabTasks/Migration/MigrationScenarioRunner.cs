@@ -16,12 +16,13 @@ namespace VirtLab.Migration;
 /// stopped and replaced by a fresh guest of the same spec booted as the next generation.
 /// </summary>
 /// <param name="bootTimeout">How long a guest booted afresh after a corrupted one may take to answer SSH (lab.yaml guest.bootTimeoutSeconds).</param>
-public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile, string hostKeyFile, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null,
+public sealed class MigrationScenarioRunner(IScenarioSites sites, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null,
     TimeSpan? bootTimeout = null) : MigrationScenarioRunner.IScenarioSteps
 {
-    private const int FirstPort = 49152;
-    private readonly GuestLauncher _launcher = new(lab, privateKeyFile, hostKeyFile);
-    private string Netns => lab.NetworkNamespace;
+    /// <summary>A scenario in one lab namespace (<see cref="NamespaceSites"/>).</summary>
+    public MigrationScenarioRunner(LabState lab, string privateKeyFile, string hostKeyFile, WorkloadOptions workloads, string rawDirectory, Action<string>? log = null,
+        TimeSpan? bootTimeout = null)
+        : this(new NamespaceSites(lab, new GuestLauncher(lab, privateKeyFile, hostKeyFile)), workloads, rawDirectory, log, bootTimeout) { }
 
     /// <summary>The steps a scenario is made of (a seam: tests drive <see cref="Run(ScenarioPlan, GuestSpec, IScenarioSteps, Action{string}, CancellationToken)"/> with fakes).</summary>
     internal interface IScenarioSteps
@@ -36,7 +37,7 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     /// <param name="running">The spec the running guest was started with (its Name is the running generation).</param>
     public List<MigrationRun> Run(ScenarioPlan plan, GuestSpec running, CancellationToken cancel)
     {
-        GuestIdentity.SetCurrent(lab, running.Name);
+        sites.SetCurrent(running.Name);
         return Run(plan, running, this, Log, cancel);
     }
 
@@ -95,11 +96,11 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     /// </summary>
     public (MigrationFeatures Features, MigrationUnavailable? Unavailable) CheckFeatures(ScenarioPlan plan, string source)
     {
-        using var qmp = QmpClient.Connect(lab.QmpSocket(source), TimeSpan.FromSeconds(10));
+        using var qmp = sites.Qmp(source, outOfBand: false);
         return MigrationFeatures.Check(qmp, plan.Settings);
     }
 
-    bool IScenarioSteps.IsRunning(string guest) => _launcher.IsRunning(guest);
+    bool IScenarioSteps.IsRunning(string guest) => sites.IsRunning(guest);
 
     WorkloadRun IScenarioSteps.Baseline(ScenarioPlan plan, string workload, GuestSpec guest, CancellationToken cancel) => Baseline(plan, workload, guest, cancel);
 
@@ -108,21 +109,20 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
 
     bool IScenarioSteps.Reboot(ScenarioPlan plan, GuestSpec corrupted, GuestSpec fresh, CancellationToken cancel)
     {
-        var network = new LabNetwork(lab);
         // Whatever still runs the corrupted guest (a panicked guest's QEMU has ended on its own: -no-reboot).
-        _launcher.Stop(corrupted.Name);
-        network.DeleteTap(corrupted.Nics[0].Tap);
-        network.DeleteTap(fresh.Nics[0].Tap);
-        network.AddTap(fresh.Nics[0].Tap);
-        var outcome = _launcher.Boot(fresh, bootTimeout ?? TimeSpan.FromSeconds(120), cancel);
+        sites.Stop(corrupted.Name);
+        sites.DeleteTap(corrupted);
+        sites.DeleteTap(fresh);
+        sites.AddTap(fresh);
+        var outcome = sites.Boot(fresh, bootTimeout ?? TimeSpan.FromSeconds(120), cancel);
         if (!outcome.Ready)
         {
             Log($"{plan.Scenario}: {fresh.Name} did not boot: {outcome.Detail} {outcome.SerialTail}");
-            _launcher.Stop(fresh.Name);
-            network.DeleteTap(fresh.Nics[0].Tap);
+            sites.Stop(fresh.Name);
+            sites.DeleteTap(fresh);
             return false;
         }
-        GuestIdentity.SetCurrent(lab, fresh.Name);
+        sites.SetCurrent(fresh.Name);
         Log(string.Create(CultureInfo.InvariantCulture, $"{plan.Scenario}: {fresh.Name} answered SSH {outcome.Seconds:0.0} s after QEMU started."));
         return true;
     }
@@ -131,13 +131,13 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     /// The switch-over's steps from both QEMUs' trace logs (the source has quit, so its log is
     /// complete), and those trace lines as raw evidence ("source |" / "destination |" prefixed).
     /// </summary>
-    private static (SwitchoverBreakdown?, string) Switchover(MigrationResult result, GuestSpec source, GuestSpec destination)
+    private (SwitchoverBreakdown?, string) Switchover(MigrationResult result, GuestSpec source, GuestSpec destination)
     {
         if (!result.Completed) return (null, "");
         var from = result.StartedAt.AddSeconds(-1);
         var to = result.StartedAt.AddSeconds(result.EndedAfterSeconds + 2);
-        var src = SwitchoverTrace.Read(source.TraceLog, from, to);
-        var dst = SwitchoverTrace.Read(destination.TraceLog, from, to);
+        var src = sites.Trace(source, from, to);
+        var dst = sites.Trace(destination, from, to);
         var raw = string.Join('\n', src.Select(l => ("source", l)).Concat(dst.Select(l => ("destination", l))).OrderBy(x => x.l.Time)
             .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Item1,-11} | {(x.l.Time - result.StartedAt).TotalSeconds,10:0.000000} | {x.l.Event} {x.l.Arguments}")));
         return (SwitchoverBreakdown.From(src, dst, result.StartedAt), raw);
@@ -159,10 +159,10 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
         Log($"{plan.Scenario}: {workload} baseline ({plan.BaselineDuration.TotalSeconds:0.#} s, no migration)");
         using var ssh = Connect(guest);
         // The same observers as during the migration (ping, capture), so the migration is the only difference.
-        using var ping = PingProbe.Start(Netns, guest.Address, plan.PingInterval);
-        using var capture = AnnounceCapture.Start(Netns, Path.Combine(ScenarioRaw(plan.Scenario), $"baseline-{workload}-announce.pcap"), cancel);
+        using var ping = PingProbe.Start(sites.Observer, guest.Address, plan.PingInterval);
+        using var capture = AnnounceCapture.Start(sites.Observer, sites.CaptureFile(Path.Combine(ScenarioRaw(plan.Scenario), $"baseline-{workload}-announce.pcap")), cancel);
         var load = workloads.Create(workload);
-        var context = new WorkloadContext(Netns, guest.Address, ssh);
+        var context = new WorkloadContext(sites.Observer, guest.Address, ssh);
         load.Start(context, cancel);
         cancel.WaitHandle.WaitOne(plan.BaselineDuration);
         cancel.ThrowIfCancellationRequested();
@@ -174,13 +174,12 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     private MigrationRun MigrateUnderLoad(ScenarioPlan plan, int index, string workload, GuestSpec source, WorkloadRun? baseline, CancellationToken cancel)
     {
         var destinationName = GuestIdentity.Next(source.Name);
-        var destination = SpecFor(source, destinationName, string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{FirstPort + index}"));
+        var destination = sites.Destination(source, destinationName, index);
         var sourceTap = source.Nics[0].Tap;
         var destinationTap = destination.Nics[0].Tap;
         var mac = source.Nics[0].Mac;
-        var network = new LabNetwork(lab);
-        network.DeleteTap(destinationTap);
-        network.AddTap(destinationTap);
+        sites.DeleteTap(destination);
+        sites.AddTap(destination);
 
         var prefix = string.Create(CultureInfo.InvariantCulture, $"m{index}-{workload}");
         Log($"{plan.Scenario}: migration {index} ({source.Name} → {destinationName}, {plan.Settings.Describe()}) under {workload}");
@@ -188,16 +187,16 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
         try
         {
             var pattern = GuestIntegrity.WritePattern(ssh, cancel);
-            using var ping = PingProbe.Start(Netns, source.Address, plan.PingInterval);
-            using var capture = AnnounceCapture.Start(Netns, Path.Combine(ScenarioRaw(plan.Scenario), prefix + "-announce.pcap"), cancel);
+            using var ping = PingProbe.Start(sites.Observer, source.Address, plan.PingInterval);
+            using var capture = AnnounceCapture.Start(sites.Observer, sites.CaptureFile(Path.Combine(ScenarioRaw(plan.Scenario), prefix + "-announce.pcap")), cancel);
             var load = workloads.Create(workload);
-            load.Start(new WorkloadContext(Netns, source.Address, ssh), cancel);
+            load.Start(new WorkloadContext(sites.Observer, source.Address, ssh), cancel);
             cancel.WaitHandle.WaitOne(plan.Lead);
             cancel.ThrowIfCancellationRequested();
 
-            var fdbBefore = BridgeFdb.Show(Netns);
-            var result = new MigrationRunner(lab, _launcher).Run(source.Name, destination, plan.Settings, cancel, plan.Fault);
-            var fdbAfter = BridgeFdb.Show(Netns);
+            var (fdbBefore, portBefore) = sites.Fdb(source, mac);
+            var result = new MigrationRunner(sites).Run(source.Name, destination, plan.Settings, cancel, plan.Fault);
+            var (fdbAfter, portAfter) = sites.Fdb(result.Completed ? destination : source, mac);
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"{plan.Scenario}: migration {index} {result.Outcome}{(result.Fault is { } f ? $" ({f}: guest {result.GuestOutcome})" : "")} after {result.EndedAfterSeconds:0.00} s{(result.DowntimeMs is { } d ? $", downtime {d:0} ms" : "")}{(result.FailureReason is { } r ? $" ({r})" : "")}"));
             cancel.WaitHandle.WaitOne(plan.Tail);
@@ -212,17 +211,17 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             {
                 ssh.Dispose();
                 // A guest whose QEMU is gone (a guest panic ends QEMU: -no-reboot, panic=-1) is not waited for.
-                live = _launcher.IsRunning(current.Name) ? TryConnect(current) : null;
+                live = sites.IsRunning(current.Name) ? TryConnect(current) : null;
                 if (live is not null) ssh = live;
             }
             var during = live is null
                 ? load.Abandon(result.GuestLost ? (result.Fault is { } lostTo ? $"the guest was lost with its QEMU ({lostTo}), so {workload} could not be stopped or read"
                     : $"the guest's QEMU ended after the migration (the guest crashed), so {workload} could not be stopped or read")
                     : $"the guest did not answer SSH after the migration, so {workload} could not be stopped or read")
-                : load.Stop(new WorkloadContext(Netns, source.Address, live), cancel);
+                : load.Stop(new WorkloadContext(sites.Observer, source.Address, live), cancel);
             var pings = ping.Stop(result.StartedAt);
             var frames = capture.Stop(result.StartedAt);
-            network.DeleteTap(result.Completed ? sourceTap : destinationTap);
+            sites.DeleteTap(result.Completed ? source : destination);
 
             var integrityProblems = IntegrityProblems(during);
             // A guest lost to an injected fault is that fault's outcome. One whose destination QEMU
@@ -230,10 +229,10 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
             // -no-reboot, panic=-1): that is the migration's integrity failure, read from its console.
             var integrity = result.GuestLost && result.Fault is not null
                 ? IntegrityReport.Lost($"no QEMU runs the guest after '{result.Fault}': {result.FailureReason}")
-                : GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems, SerialLog(current.SerialLog), cancel);
+                : GuestIntegrity.Check(live is not null && Answers(live) ? live : null, pattern, integrityProblems, sites.SerialLog(current), cancel);
             var (switchover, traceLines) = Switchover(result, source, destination);
             var run = new MigrationRun(plan.Scenario, index, workload, mac, sourceTap, destinationTap, baseline, during, result, pings, frames,
-                BridgeFdb.PortOf(fdbBefore, mac), BridgeFdb.PortOf(fdbAfter, mac), sshKept, integrity,
+                portBefore, portAfter, sshKept, integrity,
                 baseline is null || during.Points.Count == 0 ? null
                     : Disruption.Compute(baseline.Points.Select(p => p.Value).ToList(), Timeline(during, result), during.IntervalSeconds, result.EndedAfterSeconds),
                 Switchover: switchover);
@@ -254,12 +253,6 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     public static IEnumerable<string> IntegrityProblems(WorkloadRun during) =>
         during.Problems.Where(p => p.Contains("fail", StringComparison.OrdinalIgnoreCase) || p.Contains("bit errors", StringComparison.Ordinal));
 
-    private static string SerialLog(string path)
-    {
-        try { return File.Exists(path) ? File.ReadAllText(path) : ""; }
-        catch (IOException) { return ""; }
-    }
-
     private static List<(double T, double Value)> Timeline(WorkloadRun run, MigrationResult result) =>
         run.Points.Select(p => ((p.Time - result.StartedAt).TotalSeconds, p.Value)).ToList();
 
@@ -271,7 +264,7 @@ public sealed class MigrationScenarioRunner(LabState lab, string privateKeyFile,
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            try { return GuestSsh.Connect(Netns, guest.Address, privateKeyFile, hostKeyFile, TimeSpan.FromSeconds(20)); }
+            try { return sites.ConnectGuest(guest, TimeSpan.FromSeconds(20)); }
             catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }
             catch (Exception) { Thread.Sleep(1000); }
         }

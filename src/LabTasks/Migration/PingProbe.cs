@@ -12,10 +12,10 @@ namespace VirtLab.Migration;
 /// </summary>
 public sealed partial class PingProbe : IDisposable
 {
-    private readonly LabProcess _process;
+    private readonly IHostProcess _process;
     private readonly TimeSpan _interval;
 
-    private PingProbe(LabProcess process, TimeSpan interval)
+    private PingProbe(IHostProcess process, TimeSpan interval)
     {
         _process = process;
         _interval = interval;
@@ -24,12 +24,15 @@ public sealed partial class PingProbe : IDisposable
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(1);
     public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(10);
 
-    public static PingProbe Start(string netns, IPAddress guest, TimeSpan interval)
+    public static PingProbe Start(string netns, IPAddress guest, TimeSpan interval) => Start(new NamespaceSide(netns), guest, interval);
+
+    /// <summary>Pings from <paramref name="side"/>; a remote side's lines are stamped when they arrive here (one clock for every probe).</summary>
+    public static PingProbe Start(IHostSide side, IPAddress guest, TimeSpan interval)
     {
         if (interval < MinInterval || interval > MaxInterval)
             throw new ArgumentOutOfRangeException(nameof(interval), "ping interval must be 1 ms – 10 s");
         var seconds = interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return new PingProbe(LabProcess.Start(netns, "busybox", ["ping", "-i", seconds, guest.ToString()]), interval);
+        return new PingProbe(side.Start("busybox", ["ping", "-i", seconds, guest.ToString()]), interval);
     }
 
     /// <summary>Stops the pings and analyses them on the timeline that starts at <paramref name="origin"/>.</summary>

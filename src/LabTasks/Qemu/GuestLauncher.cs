@@ -14,6 +14,9 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
 {
     public const string ReadyMarker = "VIRTLAB-READY";
 
+    public string PrivateKeyFile => privateKeyFile;
+    public string PinnedHostKeyFile => pinnedHostKeyFile;
+
     public BootOutcome Boot(GuestSpec guest, TimeSpan deadline, CancellationToken cancel)
     {
         var stopwatch = Stopwatch.StartNew();

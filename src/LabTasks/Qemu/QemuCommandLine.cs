@@ -29,7 +29,7 @@ public static class QemuCommandLine
             "-initrd", g.Initramfs,
             "-append", KernelArgs(g),
             "-serial", $"file:{g.SerialLog}",
-            "-qmp", $"unix:{qmpSocket},server=on,wait=off",
+            "-qmp", $"{QmpChardev(qmpSocket)},server=on,wait=off",
             "-pidfile", pidFile,
             "-daemonize",
         };
@@ -51,6 +51,17 @@ public static class QemuCommandLine
                            "-device", $"{nic.Model},netdev=n{i},mac={nic.Mac}"]);
         }
         return args;
+    }
+
+    /// <summary>
+    /// A unix socket path, or tcp:127.0.0.1:&lt;port&gt; for a QEMU on a remote host, whose QMP is
+    /// reached through an SSH-forwarded port (SSH.NET forwards TCP only); never another address.
+    /// </summary>
+    public static string QmpChardev(string qmp)
+    {
+        if (qmp.StartsWith('/')) return $"unix:{qmp}";
+        if (System.Text.RegularExpressions.Regex.IsMatch(qmp, @"^tcp:127\.0\.0\.1:[0-9]{1,5}$")) return qmp;
+        throw new LabException(LabCodes.GuestBoot, $"'{qmp}' is not a QMP address VirtLab uses.", "give a unix socket path or tcp:127.0.0.1:<port>.");
     }
 
     /// <summary>-accel's value: kvm, tcg, or tcg,thread=single|multi for a scenario that chose TCG's threading.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -27,6 +28,7 @@ public sealed class QmpClient : IDisposable
     private bool _closed;
     private string? _closeReason;
     private bool _disposed;
+    private IDisposable? _carrier;
 
     private QmpClient(Socket socket, string socketPath)
     {
@@ -51,10 +53,17 @@ public sealed class QmpClient : IDisposable
     /// creates the socket, then reads the greeting and leaves capabilities negotiation mode.
     /// </summary>
     /// <param name="outOfBand">Also enable QMP's "oob" capability, for <see cref="ExecuteOutOfBand"/>.</param>
-    public static QmpClient Connect(string socketPath, TimeSpan timeout, bool outOfBand = false)
+    public static QmpClient Connect(string socketPath, TimeSpan timeout, bool outOfBand = false) =>
+        Connect(new UnixDomainSocketEndPoint(socketPath), socketPath, timeout, outOfBand);
+
+    /// <summary>Connects to a QMP monitor on a TCP endpoint (a remote host's QEMU, through an SSH-forwarded port); <paramref name="name"/> names it in errors.</summary>
+    public static QmpClient Connect(IPEndPoint endpoint, string name, TimeSpan timeout, bool outOfBand = false) =>
+        Connect((EndPoint)endpoint, name, timeout, outOfBand);
+
+    private static QmpClient Connect(EndPoint endpoint, string socketPath, TimeSpan timeout, bool outOfBand)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var socket = ConnectSocket(socketPath, deadline);
+        var socket = ConnectSocket(endpoint, socketPath, deadline);
         var client = new QmpClient(socket, socketPath);
         try
         {
@@ -186,6 +195,14 @@ public sealed class QmpClient : IDisposable
         _socket.Dispose();
         _reader.Join(TimeSpan.FromSeconds(2));
         MarkClosed("disposed");
+        _carrier?.Dispose();
+    }
+
+    /// <summary>Closes <paramref name="carrier"/> (the SSH forward this connection runs through) with the client.</summary>
+    public QmpClient ClosingWith(IDisposable carrier)
+    {
+        _carrier = carrier;
+        return this;
     }
 
     private JsonElement? Send(string command, object? arguments, TimeSpan timeout, bool tolerateClose, bool outOfBand = false)
@@ -323,15 +340,17 @@ public sealed class QmpClient : IDisposable
         }
     }
 
-    private static Socket ConnectSocket(string socketPath, DateTime deadline)
+    private static Socket ConnectSocket(EndPoint endpoint, string socketPath, DateTime deadline)
     {
         Exception? last = null;
         while (true)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendTimeout = 10_000 };
+            var socket = endpoint is UnixDomainSocketEndPoint
+                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendTimeout = 10_000 }
+                : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { SendTimeout = 10_000, NoDelay = true };
             try
             {
-                socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+                socket.Connect(endpoint);
                 return socket;
             }
             catch (SocketException e)

@@ -92,6 +92,53 @@ public sealed class RemoteHost : IDisposable
         return new CommandResult(command.ExitStatus ?? -1, command.Result, command.Error);
     }
 
+    /// <summary>
+    /// Starts <paramref name="argv"/> on the host without waiting for it (a long-running helper or
+    /// the watchdog); its output streams are read while it runs. It runs until it exits, or the
+    /// command is disposed or the connection ends.
+    /// </summary>
+    public (SshCommand Command, IAsyncResult Running) Start(IReadOnlyList<string> argv)
+    {
+        var command = _ssh.CreateCommand(PosixShell.Join(argv));
+        command.CommandTimeout = Timeout.InfiniteTimeSpan;
+        try
+        {
+            return (command, command.BeginExecute());
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or ObjectDisposedException)
+        {
+            command.Dispose();
+            throw RemoteHostErrors.Failed(Name, Config, $"starting '{argv[0]}' failed", e);
+        }
+    }
+
+    /// <summary>
+    /// Forwards 127.0.0.1:&lt;a free port&gt; here to <paramref name="target"/>:<paramref name="port"/> as the
+    /// host sees it (a direct-tcpip channel of this session): a QEMU's QMP port, a guest's SSH.
+    /// </summary>
+    public HostForward Forward(string target, int port)
+    {
+        var forward = new ForwardedPortLocal("127.0.0.1", 0, target, (uint)port);
+        try
+        {
+            _ssh.AddForwardedPort(forward);
+            forward.Start();
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            RemoveForward(forward);
+            throw RemoteHostErrors.Failed(Name, Config, $"forwarding a local port to {target}:{port} failed", e);
+        }
+        return new HostForward(this, forward);
+    }
+
+    internal void RemoveForward(ForwardedPortLocal forward)
+    {
+        try { if (forward.IsStarted) forward.Stop(); } catch (Exception) { }
+        try { _ssh.RemoveForwardedPort(forward); } catch (Exception) { }
+        forward.Dispose();
+    }
+
     /// <summary>VirtLab builds bridges and starts QEMU on a host: the login must be root (id -u is 0), else LAB0011.</summary>
     public void CheckRoot()
     {

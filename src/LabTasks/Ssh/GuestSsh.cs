@@ -13,10 +13,10 @@ namespace VirtLab.Ssh;
 /// </summary>
 public sealed class GuestSsh : IDisposable
 {
-    private readonly LabForwarder? _forwarder;
+    private readonly IDisposable? _forwarder;
     private readonly SshClient _client;
 
-    private GuestSsh(LabForwarder? forwarder, SshClient client)
+    private GuestSsh(IDisposable? forwarder, SshClient client)
     {
         _forwarder = forwarder;
         _client = client;
@@ -28,10 +28,33 @@ public sealed class GuestSsh : IDisposable
     /// </summary>
     public static GuestSsh Connect(string netns, IPAddress address, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout)
     {
-        var pinned = PinnedKey.Load(pinnedHostKeyFile);
         var forwarder = netns.Length == 0 ? null : LabForwarder.Start(netns, address, 22);
-        var key = new PrivateKeyFile(privateKeyFile);
         var (host, port) = forwarder is null ? (address.ToString(), 22) : ("127.0.0.1", forwarder.Port);
+        return Open(forwarder, host, port, address, privateKeyFile, pinnedHostKeyFile, timeout);
+    }
+
+    /// <summary>
+    /// A guest on a remote host's bridge, reached through <paramref name="tunnel"/>: a forward from
+    /// 127.0.0.1:<paramref name="localPort"/> here to the guest's port 22 as that host sees it. The
+    /// tunnel is closed with the session (also when connecting fails).
+    /// </summary>
+    public static GuestSsh ConnectThrough(IDisposable tunnel, int localPort, IPAddress address, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout) =>
+        Open(tunnel, "127.0.0.1", localPort, address, privateKeyFile, pinnedHostKeyFile, timeout);
+
+    private static GuestSsh Open(IDisposable? forwarder, string host, int port, IPAddress address, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout)
+    {
+        byte[] pinned;
+        PrivateKeyFile key;
+        try
+        {
+            pinned = PinnedKey.Load(pinnedHostKeyFile);
+            key = new PrivateKeyFile(privateKeyFile);
+        }
+        catch
+        {
+            forwarder?.Dispose();
+            throw;
+        }
         var info = new ConnectionInfo(host, port, "root", new PrivateKeyAuthenticationMethod("root", key))
         {
             Timeout = timeout,
