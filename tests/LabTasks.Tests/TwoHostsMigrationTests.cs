@@ -1,24 +1,82 @@
-using System.Net;
 using VirtLab.Migration;
-using VirtLab.Qemu;
-using VirtLab.Remote;
-using VirtLab.Util;
+using VirtLab.Records;
 using Xunit.Abstractions;
 
 namespace VirtLab.Tests;
 
 /// <summary>
-/// A guest live-migrated between the rig's hosts A and B over SSH, as the homework did between two
-/// PCs: each host in host-NIC mode (lan0 enslaved to br0), QEMU started there by SSH, QMP through
-/// forwarded ports, the stream over the LAN, host C on the LAN pinging, capturing and streaming to
-/// the guest. Every connection leaves from the rig's operator namespace.
+/// experiments/two-hosts.proj, quick profile, on the rig: a guest live-migrated between hosts A and
+/// B over SSH as the homework did between two PCs — each host in host-NIC mode (lan0 enslaved to
+/// br0), QEMU started there by SSH, QMP through forwarded ports, the stream over the LAN — while
+/// host C pings, captures and streams to it; then the LAN cut mid-migration. The build's SSH
+/// sessions leave from the rig's operator namespace (HostsNamespace). About two minutes here.
 /// </summary>
 [Collection(EndToEnd.Collection)]
-public sealed class TwoHostsMigrationTests(ITestOutputHelper output) : IDisposable
+public sealed class TwoHostsMigrationTests(ITestOutputHelper output)
 {
-    private readonly string _run = Directory.CreateTempSubdirectory("virtlab-2h-run-").FullName;
+    [Fact]
+    public void Quick_build_migrates_from_host_A_to_B_and_back_under_iperf_and_sysbench_records_the_LAN_cut_and_leaves_nothing()
+    {
+        using var rig = new TwoHostsRig();
+        using var copy = new RepoCopy();
+        var labFile = Path.Combine(rig.Folder, "lab.yaml");
+        File.WriteAllText(labFile, File.ReadAllText(Path.Combine(copy.Root, "experiments", "lab.yaml")) + "\nhosts:\n" + string.Concat(rig.Hosts.Select(h => $"""
+              {h.Name}:
+                address: {h.Address}
+                identityFile: {rig.ClientKeyFile}
+                hostKey: {h.HostPublicKeyLine}
 
-    /// <summary>The processes in the host's namespace once its SSH sessions have ended: its sshd only, when nothing was left.</summary>
+            """)));
+
+        var build = copy.Build(TimeSpan.FromMinutes(10), "experiments/two-hosts.proj", "-p:Profile=quick", $"-p:LabFile={labFile}",
+            "-p:SourceHost=a", "-p:DestinationHost=b", "-p:ObserverHost=c", $"-p:HostsNamespace={rig.OperatorNamespace}");
+        output.WriteLine(build.StandardOutput);
+        Assert.True(build.Succeeded, build.StandardOutput);
+
+        var records = RecordFile.Read(Path.Combine(copy.Root, "results", "two-hosts-quick", "records.ndjson"));
+        double Figure(string scenario, string migration, string metric) =>
+            records.Single(r => r.Label("scenario") == scenario && r.Label("migration") == migration && r.Metric == metric && r.Label("kind") == "migration").Value!.Value;
+        string? Label(string scenario, string migration, string label) =>
+            records.First(r => r.Label("scenario") == scenario && r.Label("migration") == migration && r.Label("kind") == "migration").Label(label);
+
+        // A → B under iperf, B → A under sysbench cpu, A → B under sysbench memory: the guest keeps its MAC and
+        // address, host C sees the destination's RARP, the bridge of the guest's new host learns it on the new tap.
+        foreach (var (index, workload, source, destination) in new[] { ("1", "iperf", "mig-0", "mig-1"), ("2", "sysbench-cpu", "mig-1", "mig-2"), ("3", "sysbench-memory", "mig-2", "mig-3") })
+        {
+            Assert.Equal(MigrationOutcome.Completed, Label("hosts-homework", index, "outcome"));
+            Assert.Equal(workload, Label("hosts-homework", index, "workload"));
+            Assert.Equal((source, destination), (Label("hosts-homework", index, "source"), Label("hosts-homework", index, "destination")));
+            Assert.Equal(("a", "b", "c"), (Label("hosts-homework", index, "source_host"), Label("hosts-homework", index, "destination_host"), Label("hosts-homework", index, "observer_host")));
+            Assert.Equal("host", Label("hosts-homework", index, "qemu_build"));
+            Assert.Equal(1, Figure("hosts-homework", index, "integrity_ok"));
+            Assert.Equal(1, Figure("hosts-homework", index, "fdb_moved"));
+            Assert.Equal(1, Figure("hosts-homework", index, "ssh_session_kept"));
+            Assert.True(Figure("hosts-homework", index, "announce_rarp_frames") >= 1);
+            Assert.InRange(Figure("hosts-homework", index, "network_downtime"), 1, 5000);
+        }
+        Assert.Equal(1, Figure("hosts-homework", "1", "stream_kept"));
+        Assert.Contains(records, r => r.Label("scenario") == "hosts-homework" && r.Label("workload") == "sysbench-cpu" && r.Label("kind") == "series" && r.Label("phase") == "migration");
+
+        // The LAN cut: the source host's route to the destination blackholed; cancelled at the deadline, the guest kept on the source.
+        Assert.Equal(MigrationOutcome.Cancelled, Label("hosts-lan-cut", "1", "outcome"));
+        Assert.Equal(GuestFate.OnSource, Label("hosts-lan-cut", "1", "guest_outcome"));
+        Assert.Equal(1, Figure("hosts-lan-cut", "1", "integrity_ok"));
+        Assert.Contains("blackholed", File.ReadAllText(Path.Combine(copy.Root, "results", "two-hosts-quick", "raw", "hosts-lan-cut", "m1-idle-migration.json")));
+
+        // Nothing is left on any host: only its sshd runs there, its NIC has its address back, no bridge or tap, no run folder.
+        foreach (var host in rig.Hosts)
+        {
+            Assert.Equal([host.Sshd!.Id], OnlySshdLeft(host));
+            var links = rig.OnHost(host, "ip", "-o", "link", "show").StandardOutput;
+            Assert.DoesNotContain("br0", links);
+            Assert.DoesNotContain("tap-", links);
+            Assert.Contains($"inet {host.Address}/24", rig.OnHost(host, "ip", "-o", "-4", "addr", "show", "dev", "lan0").StandardOutput);
+            Assert.Equal("", rig.OnHost(host, "ls", "-A", "/run/virtlab/remote").StandardOutput.Trim());
+            Assert.Equal("", rig.OnHost(host, "ip", "route", "show", "type", "blackhole").StandardOutput.Trim());
+        }
+    }
+
+    /// <summary>The processes in the host's namespace once the build's sessions have ended: its sshd only, when nothing was left.</summary>
     private static List<int> OnlySshdLeft(RigHost host)
     {
         var left = TwoHostsRig.LeftRunning(host.Namespace);
@@ -28,97 +86,5 @@ public sealed class TwoHostsMigrationTests(ITestOutputHelper output) : IDisposab
             left = TwoHostsRig.LeftRunning(host.Namespace);
         }
         return left;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_run, recursive: true); } catch (IOException) { }
-    }
-
-    [Fact]
-    public void A_guest_goes_from_host_A_to_host_B_and_back_under_iperf_and_sysbench_the_LAN_cut_is_recorded_and_nothing_is_left()
-    {
-        using var rig = new TwoHostsRig();
-        var image = MigrationTestLab.Image.Value;
-        var options = new RemoteHostOptions { Namespace = rig.OperatorNamespace };
-        List<MigrationRun> runs, cut;
-        string folderA, folderB, folderC;
-        using (var a = RemoteHost.Connect("a", rig.HostConfigFor(rig.A), options))
-        using (var b = RemoteHost.Connect("b", rig.HostConfigFor(rig.B), options))
-        using (var c = RemoteHost.Connect("c", rig.HostConfigFor(rig.C), options))
-        {
-            using var labA = RemoteLab.Open(a, "10.1.1.254/24", output.WriteLine);
-            using var labB = RemoteLab.Open(b, "10.1.1.253/24", output.WriteLine);
-            using var labC = RemoteLab.Open(c, "10.1.1.252/24", output.WriteLine);
-            (folderA, folderB, folderC) = (labA.Folder, labB.Folder, labC.Folder);
-            Assert.Equal(IPAddress.Parse(rig.A.Address), labA.LanAddress);
-            Assert.Equal("lan0", labA.Nic);
-            Assert.InRange(Math.Abs(labA.Clock.OffsetMilliseconds), 0, labA.Clock.UncertaintyMilliseconds + 1);
-
-            var sites = new HostPairSites(labA, labB, labC, image.ClientPrivateKey, image.HostPublicKeyFile);
-            var guest = new GuestSpec("mig-0", "tcg", 256, 1, image.PvhKernel ?? image.Kernel, image.Initramfs,
-                IPAddress.Parse("10.1.1.1"), 24, IPAddress.Parse("10.1.1.254"),
-                [new GuestNic("virtio-net-pci", "tap-mig-0", QemuCommandLine.Mac(1, 0))], Path.Combine(_run, "mig-0.serial.log"), ["pti=on"],
-                TraceLog: Path.Combine(_run, "mig-0.trace.log"));
-            sites.AddTap(guest);
-            var boot = sites.Boot(guest, TimeSpan.FromSeconds(120), CancellationToken.None);
-            Assert.True(boot.Ready, $"{boot.Detail}\n{boot.SerialTail}");
-            output.WriteLine($"booted on host a in {boot.Seconds:0.0} s");
-
-            var runner = new MigrationScenarioRunner(sites, new WorkloadOptions(), Path.Combine(_run, "raw"), output.WriteLine);
-            var settings = MigrationSettings.Parse("there-and-back", "", "", "", "", "", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
-            var plan = new ScenarioPlan("there-and-back", ["iperf", "sysbench-cpu"], settings, null,
-                TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
-            runs = runner.Run(plan, guest, CancellationToken.None);
-
-            // The LAN cut: the source host's route to the destination goes nowhere mid-migration.
-            var capped = MigrationSettings.Parse("lan-cut", "", "", "16", "", "", TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250));
-            var cutPlan = new ScenarioPlan("lan-cut", ["idle"], capped, new MigrationFault(MigrationFault.StreamCut, TimeSpan.FromSeconds(1.5)),
-                TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
-            cut = runner.Run(cutPlan, MigrationScenarioRunner.SpecFor(guest, sites.Current, null), CancellationToken.None);
-            Assert.Equal("mig-2", sites.Current);
-            Assert.Same(labA, sites.Where("mig-2"));
-            Assert.True(labA.IsRunning("mig-2"), "the guest must still run on host A after the cut");
-            Assert.DoesNotContain("blackhole", a.Run(["ip", "route", "show", "type", "blackhole"]).StandardOutput);
-        }
-
-        Assert.Equal(2, runs.Count);
-        var (there, back) = (runs[0], runs[1]);
-        foreach (var run in runs)
-        {
-            var m = run.Migration;
-            output.WriteLine($"{run.Workload}: {m.Source} → {m.Destination} {m.Outcome} in {m.EndedAfterSeconds:0.00} s, downtime {m.DowntimeMs} ms, ping gap {run.NetworkDowntimeMs} ms, RARP {run.RarpFrames}, FDB {run.FdbPortBefore} → {run.FdbPortAfter}");
-            Assert.Equal(MigrationOutcome.Completed, m.Outcome);
-            Assert.True(run.Integrity.Passed, string.Join("; ", run.Integrity.Findings));
-            Assert.True(run.SshKept, "the orchestrator's SSH session to the guest must survive the move");
-            Assert.True(run.FdbMoved, $"FDB: {run.FdbPortBefore} → {run.FdbPortAfter}");
-            Assert.True(run.RarpFrames > 0, "host C must see the destination announce the guest");
-            Assert.NotNull(run.NetworkDowntimeMs);
-            Assert.Contains(run.Ping.ReplyTimes, t => t > m.EndedAfterSeconds);
-            Assert.Contains(m.Events, e => e.Side == "destination" && e.Name == "RESUME");
-        }
-        Assert.Equal(("mig-0", "mig-1"), (there.Migration.Source, there.Migration.Destination));
-        Assert.Equal(("mig-1", "mig-2"), (back.Migration.Source, back.Migration.Destination));
-        Assert.Equal("iperf", there.Workload);
-        Assert.True(there.StreamKept, there.During.RawOutput);
-        Assert.Equal("sysbench-cpu", back.Workload);
-        Assert.NotEmpty(back.During.Points);
-
-        var lanCut = Assert.Single(cut).Migration;
-        output.WriteLine($"lan-cut: {lanCut.Outcome}: {lanCut.FailureReason}");
-        Assert.Equal(MigrationOutcome.Cancelled, lanCut.Outcome);
-        Assert.Contains("blackholed", lanCut.FailureReason);
-        Assert.True(Assert.Single(cut).Integrity.Passed);
-
-        // Nothing is left on any host: no QEMU or helper, no run folder, no tap or bridge, lan0 has its address back.
-        foreach (var (host, folder) in new[] { (rig.A, folderA), (rig.B, folderB), (rig.C, folderC) })
-        {
-            Assert.Equal([host.Sshd!.Id], OnlySshdLeft(host));
-            Assert.False(rig.OnHost(host, "test", "-e", folder).Succeeded, $"{folder} must be gone on host {host.Name}");
-            var links = rig.OnHost(host, "ip", "-o", "link", "show").StandardOutput;
-            Assert.DoesNotContain("br0", links);
-            Assert.DoesNotContain("tap-", links);
-            Assert.Contains($"inet {host.Address}/24", rig.OnHost(host, "ip", "-o", "-4", "addr", "show", "dev", "lan0").StandardOutput);
-        }
     }
 }
