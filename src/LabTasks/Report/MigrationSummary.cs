@@ -71,7 +71,7 @@ public sealed record MigrationSummary(string Experiment, string Profile, DateTim
         var failures = migrations.Where(m => m.Integrity is not ("verified" or "guest-lost"))
             .Select(m => $"{m.Scenario} migration {m.Index} ({m.Workload}): integrity {m.Integrity}").ToList();
         var environment = new SortedDictionary<string, string>();
-        foreach (var key in new[] { "host_fingerprint", "qemu_version", "accel", "nic", "guest_kernel", "guest_kernel_args", "guest_memory_mib", "guest_vcpus" })
+        foreach (var key in new[] { "host_fingerprint", "qemu_version", "accel", "nic", "guest_kernel", "guest_kernel_args", "guest_memory_mib", "guest_vcpus", "hosts", "observer_host", "clock_uncertainty_ms" })
         {
             var value = records.Select(r => r.Label(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
             if (value is not null) environment[key] = value;

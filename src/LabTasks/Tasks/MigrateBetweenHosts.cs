@@ -151,8 +151,7 @@ public sealed class MigrateBetweenHosts : MigrationTask
 
     private void AddHostLabels(Dictionary<string, RemoteLab> labs, string source, string destination, string observer)
     {
-        _siteLabels["source_host"] = source;
-        _siteLabels["destination_host"] = destination;
+        _siteLabels["hosts"] = $"{source},{destination}";
         _siteLabels["observer_host"] = observer;
         // The hosts' clocks against this machine's: events of two hosts share one axis within this much.
         _siteLabels["clock_uncertainty_ms"] = labs.Values.Max(l => l.Clock.UncertaintyMilliseconds).ToString("0.###", CultureInfo.InvariantCulture);
@@ -164,6 +163,17 @@ public sealed class MigrateBetweenHosts : MigrationTask
         // The hosts run their own QEMU, not a build of this machine's cache.
         labels["qemu_build"] = "host";
         labels["qemu_version"] = features.QemuVersion;
+    }
+
+    /// <summary>Each migration's direction: the pair alternates, so the hosts are read where the runner placed each generation.</summary>
+    protected override IReadOnlyDictionary<string, string> RunLabels(IReadOnlyDictionary<string, string> labels, MigrationRun run, IScenarioSites sites)
+    {
+        var pair = (HostPairSites)sites;
+        return new SortedDictionary<string, string>(labels.ToDictionary())
+        {
+            ["source_host"] = pair.Where(run.Migration.Source).Name,
+            ["destination_host"] = pair.Where(run.Migration.Destination).Name,
+        };
     }
 
     protected override string CurrentOf(IScenarioSites sites) => ((HostPairSites)sites).Current;

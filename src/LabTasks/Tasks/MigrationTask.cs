@@ -96,7 +96,7 @@ public abstract class MigrationTask : GuestTaskBase
             return current;
         }
 
-        var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, labels)).ToList();
+        var records = runs.SelectMany(r => MigrationRecords.From(r, plan.Settings, RunLabels(labels, r, sites))).ToList();
         var failed = runs.Where(r => r.Integrity.Failed).ToList();
         foreach (var run in runs.Where(r => r.Integrity.GuestLost))
             Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario} migration {run.Index} ({run.Workload}): {run.Migration.Outcome}; the guest was lost, as the fault '{run.Migration.Fault}' makes it ({run.Migration.FailureReason}).");
@@ -176,6 +176,9 @@ public abstract class MigrationTask : GuestTaskBase
 
     /// <summary>Labels that depend on where the scenario ran (a remote host's QEMU version, the hosts' names); none here.</summary>
     protected virtual void AddSiteLabels(IDictionary<string, string> labels, MigrationFeatures features) { }
+
+    /// <summary>The labels of one migration's records: the scenario's, plus (between hosts) which host it went from and to.</summary>
+    protected virtual IReadOnlyDictionary<string, string> RunLabels(IReadOnlyDictionary<string, string> labels, MigrationRun run, IScenarioSites sites) => labels;
 
     /// <summary>The generation that runs the guest now (where the sites keep it).</summary>
     protected abstract string CurrentOf(IScenarioSites sites);
