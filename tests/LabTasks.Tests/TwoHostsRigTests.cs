@@ -2,7 +2,7 @@ using VirtLab.Util;
 
 namespace VirtLab.Tests;
 
-/// <summary>The rig itself: it comes up as described (two sshd on one shaped LAN) and leaves nothing behind.</summary>
+/// <summary>The rig itself: it comes up as described (three sshd on one shaped LAN) and leaves nothing behind.</summary>
 public class TwoHostsRigTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
@@ -15,16 +15,16 @@ public class TwoHostsRigTests
         string folder;
         using (var rig = new TwoHostsRig())
         {
-            sshdPids = [rig.A.Sshd!.Id, rig.B.Sshd!.Id];
+            sshdPids = [.. rig.Hosts.Select(h => h.Sshd!.Id)];
             namespaces = [.. rig.Namespaces];
             folder = rig.Folder;
-            Assert.Equal(4, namespaces.Length);
+            Assert.Equal(5, namespaces.Length);
             Assert.All(sshdPids, pid => Assert.EndsWith("sshd", File.ReadAllText($"/proc/{pid}/comm").Trim()));
             var listed = Run("ip", "netns", "list");
             Assert.All(namespaces, ns => Assert.Contains(ns, listed));
 
             // The LAN ports are shaped, and the operator reaches each host across them.
-            foreach (var port in (string[])["p-op", "p-a", "p-b"])
+            foreach (var port in (string[])["p-op", "p-a", "p-b", "p-c"])
             {
                 var qdisc = Run("ip", "netns", "exec", rig.LanNamespace, "tc", "qdisc", "show", "dev", port);
                 Assert.Contains(rig.LanShaping.Split(' ')[0] + " ", qdisc);
@@ -64,7 +64,7 @@ public class TwoHostsRigTests
         Assert.Equal("stopped after host A's sshd", e.Message);
 
         Assert.NotNull(sshdPid);
-        Assert.Equal(4, namespaces.Length);
+        Assert.Equal(5, namespaces.Length);
         Assert.False(Directory.Exists($"/proc/{sshdPid}"), "host A's sshd outlived the failed rig");
         var after = Run("ip", "netns", "list");
         Assert.All(namespaces, ns => Assert.DoesNotContain(ns, after));

@@ -75,7 +75,16 @@ public sealed class RemoteHost : IDisposable
     {
         var text = PosixShell.Join(argv);
         var bound = timeout ?? _options.CommandTimeout;
-        using var command = _ssh.CreateCommand(text);
+        SshCommand command;
+        try
+        {
+            command = _ssh.CreateCommand(text);
+        }
+        catch (Exception e) when (e is SshException or ObjectDisposedException)
+        {
+            throw RemoteHostErrors.Failed(Name, Config, $"running '{argv[0]}' failed (the connection is closed)", e);
+        }
+        using var _ = command;
         command.CommandTimeout = bound;
         try
         {
@@ -99,15 +108,16 @@ public sealed class RemoteHost : IDisposable
     /// </summary>
     public (SshCommand Command, IAsyncResult Running) Start(IReadOnlyList<string> argv)
     {
-        var command = _ssh.CreateCommand(PosixShell.Join(argv));
-        command.CommandTimeout = Timeout.InfiniteTimeSpan;
+        SshCommand? command = null;
         try
         {
+            command = _ssh.CreateCommand(PosixShell.Join(argv));
+            command.CommandTimeout = Timeout.InfiniteTimeSpan;
             return (command, command.BeginExecute());
         }
         catch (Exception e) when (e is SshException or SocketException or IOException or ObjectDisposedException)
         {
-            command.Dispose();
+            command?.Dispose();
             throw RemoteHostErrors.Failed(Name, Config, $"starting '{argv[0]}' failed", e);
         }
     }
