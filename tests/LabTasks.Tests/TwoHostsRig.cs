@@ -202,6 +202,18 @@ public sealed class TwoHostsRig : IDisposable
         ProcessRunner.Run("ip", ["netns", "pids", ns], Bound).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => int.Parse(p.Trim())).ToList();
 
+    /// <summary>The processes in a host's namespace once the SSH sessions to it have ended (within 5 s): its sshd alone, when nothing was left there.</summary>
+    public List<int> LeftRunningOnceSessionsEnd(RigHost host)
+    {
+        var left = LeftRunning(host.Namespace);
+        for (var i = 0; i < 50 && left.Count > 1; i++)
+        {
+            Thread.Sleep(100);
+            left = LeftRunning(host.Namespace);
+        }
+        return left;
+    }
+
     private static void Ip(string ns, params string[] args) =>
         ProcessRunner.RunChecked(LabCodes.LabNetwork, "ip", ["-n", ns, .. args], Bound);
 

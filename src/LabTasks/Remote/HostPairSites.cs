@@ -26,6 +26,10 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
 
     public IHostSide Observer => observer;
 
+    /// <summary>The host the scenario's first guest boots on, and the other one.</summary>
+    public RemoteLab Home => home;
+    public RemoteLab Away => away;
+
     /// <summary>The generation that runs the guest now (set after each migration).</summary>
     public string Current { get; private set; } = "";
 
@@ -104,35 +108,11 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
 
     public void DeleteTap(GuestSpec guest) => Where(guest.Name).DeleteTap(guest.Nics[0].Tap);
 
-    /// <summary>Starts the guest's QEMU on its host and waits until its console says ready and it answers SSH.</summary>
     public BootOutcome Boot(GuestSpec guest, TimeSpan timeout, CancellationToken cancel)
     {
-        var lab = Where(guest.Name);
-        var stopwatch = Stopwatch.StartNew();
-        var started = lab.StartQemu(guest);
-        if (!started.Succeeded)
-            return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"QEMU did not start on host '{lab.Name}' (exit {started.ExitCode}): {ProcessRunner.Tail(started.StandardError, 400)}", "");
-        while (stopwatch.Elapsed < timeout)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (!lab.IsRunning(guest.Name))
-                return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"QEMU exited during boot on host '{lab.Name}' (kernel panic or QEMU error).", Tail(SerialLog(guest)));
-            if (SerialLog(guest).Contains(GuestLauncher.ReadyMarker, StringComparison.Ordinal) && Answers(guest))
-                return new BootOutcome(true, stopwatch.Elapsed.TotalSeconds, "SSH answered.", Tail(SerialLog(guest)));
-            cancel.WaitHandle.WaitOne(500);
-        }
-        return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"the guest did not answer SSH within {timeout.TotalSeconds:0} s.", Tail(SerialLog(guest)));
-    }
-
-    private bool Answers(GuestSpec guest)
-    {
-        try
-        {
-            using var ssh = ConnectGuest(guest, TimeSpan.FromSeconds(5));
-            return ssh.Run("true", TimeSpan.FromSeconds(10)).ExitCode == 0;
-        }
-        catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }
-        catch (Exception) { return false; }
+        var outcome = Where(guest.Name).Boot(guest, privateKeyFile, pinnedHostKeyFile, timeout, cancel);
+        SerialLog(guest); // the console's copy beside the records
+        return outcome;
     }
 
     public GuestSsh ConnectGuest(GuestSpec guest, TimeSpan timeout) => Where(guest.Name).ConnectGuest(guest.Address, privateKeyFile, pinnedHostKeyFile, timeout);
@@ -144,8 +124,8 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
         string? port = null;
         foreach (var lab in Labs())
         {
-            var fdb = lab.Run("bridge", ["fdb", "show", "br", RemoteLab.Bridge], TimeSpan.FromSeconds(10)).StandardOutput;
-            raw.Append(CultureInfo.InvariantCulture, $"# host {lab.Name} ({lab.LanAddress}), {RemoteLab.Bridge}\n").Append(fdb).Append('\n');
+            var fdb = lab.Run("bridge", ["fdb", "show", "br", lab.Bridge], TimeSpan.FromSeconds(10)).StandardOutput;
+            raw.Append(CultureInfo.InvariantCulture, $"# host {lab.Name} ({lab.LanAddress}), {lab.Bridge}\n").Append(fdb).Append('\n');
             if (ReferenceEquals(lab, Where(on.Name))) port = BridgeFdb.PortOf(fdb, mac);
         }
         return (raw.ToString(), port);
@@ -178,6 +158,4 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
 
     public TimeSpan ClockOffset(string guest) => Where(guest).ClockOffset;
 
-    private static string Tail(string serial) =>
-        string.Join('\n', serial.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(8));
 }

@@ -21,9 +21,14 @@ namespace VirtLab.Remote;
 public sealed class RemoteLab : IHostSide, IDisposable
 {
     public const string Root = "/run/virtlab/remote";
-    public const string Bridge = "br0";
+    /// <summary>The bridge of host-NIC mode, as the homework named it.</summary>
+    public const string HostNicBridge = "br0";
+    /// <summary>The bridge of an isolated lab on a host (no NIC): a name of VirtLab's own, so a host's own br0 is never touched.</summary>
+    public const string IsolatedBridge = "virtlab0";
     /// <summary>What a host must have for a migration to run there (host-NIC mode, QEMU, the observers).</summary>
     public static readonly string[] Tools = ["ip", "bridge", "qemu-system-x86_64", "busybox", "tcpdump", "iperf3", "sha256sum", "awk", "sed"];
+    /// <summary>What a host must have to run guests of its own (an isolated lab).</summary>
+    public static readonly string[] GuestTools = ["ip", "qemu-system-x86_64", "sha256sum", "sed"];
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private readonly SshCommand _watchdog;
@@ -50,6 +55,8 @@ public sealed class RemoteLab : IHostSide, IDisposable
     /// <summary>The lab address br0 carries on this host (e.g. 10.1.1.254/24).</summary>
     public string LabAddress { get; private set; } = "";
     public string Nic { get; private set; } = "";
+    /// <summary>The bridge the guests' taps join: br0 in host-NIC mode, virtlab0 in an isolated lab.</summary>
+    public string Bridge { get; private set; } = HostNicBridge;
     /// <summary>The host's clock against this machine's (NTP-style over SSH), so its stamps share one time axis.</summary>
     public Remote.ClockOffset Clock { get; private set; } = new(0, 0, 0);
     /// <summary>Run folders of earlier builds this one found abandoned and cleaned.</summary>
@@ -57,12 +64,14 @@ public sealed class RemoteLab : IHostSide, IDisposable
 
     /// <summary>
     /// Makes the host ready: root and tools checked, abandoned runs reaped, a run folder and its
-    /// watchdog, host-NIC mode with <paramref name="labAddress"/> on br0, the clock offset measured.
+    /// watchdog, host-NIC mode with <paramref name="labAddress"/> on br0 (or, <paramref name="isolated"/>,
+    /// a bridge of its own with the lab address and no NIC), the clock offset measured.
     /// </summary>
-    public static RemoteLab Open(RemoteHost host, string labAddress, Action<string>? log = null)
+    /// <param name="tools">What must be there (default: <see cref="Tools"/>, or <see cref="GuestTools"/> when isolated).</param>
+    public static RemoteLab Open(RemoteHost host, string labAddress, Action<string>? log = null, bool isolated = false, IEnumerable<string>? tools = null)
     {
         host.CheckRoot();
-        host.CheckTools(Tools);
+        host.CheckTools(tools ?? (isolated ? GuestTools : Tools));
         Run(host, ["mkdir", "-p", "-m", "0700", Root], "creating " + Root);
         var swept = Run(host, ["sh", "-c", RemoteLabScripts.Reap, "sh", Root], "reaping abandoned runs").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -75,7 +84,8 @@ public sealed class RemoteLab : IHostSide, IDisposable
         try
         {
             lab.WaitForWatchdog();
-            lab.BridgeNic(labAddress);
+            if (isolated) lab.BridgeIsolated(labAddress);
+            else lab.BridgeNic(labAddress);
             lab.Clock = Remote.ClockOffset.Measure(host);
             return lab;
         }
@@ -95,14 +105,24 @@ public sealed class RemoteLab : IHostSide, IDisposable
                 "the watchdog needs /proc and an sshd session above it; check the host's sshd (ForceCommand, a restricted shell) and build again.");
     }
 
+    private void BridgeIsolated(string labAddress)
+    {
+        var result = Host.Run(["sh", "-c", RemoteLabScripts.IsolatedBridge, "sh", Folder, IsolatedBridge, labAddress], Bound);
+        if (result.ExitCode != 0)
+            throw new LabException(LabCodes.LabNetwork, $"Host '{Name}': the lab bridge {IsolatedBridge} could not be made ({LabException.OneLine(result.StandardError)}).",
+                $"remove a leftover {IsolatedBridge} there (ip link del {IsolatedBridge}) if no VirtLab build runs, and build again.");
+        Bridge = IsolatedBridge;
+        LabAddress = labAddress;
+    }
+
     private void BridgeNic(string labAddress)
     {
         var nic = Host.Config.Nic.Length > 0 ? Host.Config.Nic : NicHolding(Host.Config.Address);
-        var result = Host.Run(["sh", "-c", RemoteLabScripts.BridgeNic, "sh", Folder, nic, Bridge, labAddress], Bound);
+        var result = Host.Run(["sh", "-c", RemoteLabScripts.BridgeNic, "sh", Folder, nic, HostNicBridge, labAddress], Bound);
         if (result.ExitCode != 0)
             throw new LabException(LabCodes.LabNetwork,
                 $"Host '{Name}': host-NIC mode on {nic} failed ({LabException.OneLine(result.StandardError)}); the NIC was left as it was.",
-                $"free {nic} (no bridge named {Bridge}, not a port of another bridge) or name the LAN NIC in hosts.{Name}.nic, and build again.");
+                $"free {nic} (no bridge named {HostNicBridge}, not a port of another bridge) or name the LAN NIC in hosts.{Name}.nic, and build again.");
         Nic = nic;
         LabAddress = labAddress;
         var addresses = Host.Run(["cat", $"{Folder}/nic.addrs"]).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -168,6 +188,43 @@ public sealed class RemoteLab : IHostSide, IDisposable
         }
         return last!;
     }
+
+    /// <summary>Starts the guest's QEMU here and waits until its console says ready and it answers SSH (through this host).</summary>
+    public BootOutcome Boot(GuestSpec guest, string privateKeyFile, string pinnedHostKeyFile, TimeSpan timeout, CancellationToken cancel)
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var started = StartQemu(guest);
+        if (!started.Succeeded)
+            return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"QEMU did not start on host '{Name}' (exit {started.ExitCode}): {ProcessRunner.Tail(started.StandardError, 400)}", "");
+        string Console() => Read(SerialLog(guest.Name));
+        while (stopwatch.Elapsed < timeout)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (!IsRunning(guest.Name))
+                return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"QEMU exited during boot on host '{Name}' (kernel panic or QEMU error).", Tail(Console()));
+            if (Console().Contains(GuestLauncher.ReadyMarker, StringComparison.Ordinal) && Answers(guest, privateKeyFile, pinnedHostKeyFile))
+                return new BootOutcome(true, stopwatch.Elapsed.TotalSeconds, "SSH answered.", Tail(Console()));
+            cancel.WaitHandle.WaitOne(500);
+        }
+        return new BootOutcome(false, stopwatch.Elapsed.TotalSeconds, $"the guest did not answer SSH within {timeout.TotalSeconds:0} s.", Tail(Console()));
+    }
+
+    private bool Answers(GuestSpec guest, string privateKeyFile, string pinnedHostKeyFile)
+    {
+        try
+        {
+            using var ssh = ConnectGuest(guest.Address, privateKeyFile, pinnedHostKeyFile, TimeSpan.FromSeconds(5));
+            return ssh.Run("true", TimeSpan.FromSeconds(10)).ExitCode == 0;
+        }
+        catch (LabException e) when (e.Code == LabCodes.HostKeyMismatch) { throw; }
+        catch (Exception) { return false; }
+    }
+
+    private static string Tail(string serial) =>
+        string.Join('\n', serial.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(8));
+
+    /// <summary>The host's QEMU as it reports itself (e.g. 7.2.22).</summary>
+    public string QemuVersion() => Qemu.QemuVersion.Parse(Host.Run(["qemu-system-x86_64", "--version"]).StandardOutput);
 
     public QmpClient Qmp(string guest, TimeSpan timeout, bool outOfBand = false)
     {

@@ -33,6 +33,7 @@ internal static class RemoteLabScripts
           if [ -f "$d/taps" ]; then while read -r t; do [ -n "$t" ] && ip link del "$t" 2>/dev/null; done < "$d/taps"; fi
           if [ -f "$d/cuts" ]; then while read -r a; do [ -n "$a" ] && ip route del blackhole "$a" 2>/dev/null; done < "$d/cuts"; fi
           restore_nic "$d"
+          [ -f "$d/isolated" ] && ip link del "$(cat "$d/bridge")" 2>/dev/null
           rm -rf "$d"
         }
 
@@ -99,6 +100,21 @@ internal static class RemoteLabScripts
           exit 0
         fi
         restore_nic "$d"
+        exit 4
+        """;
+
+    /// <summary>
+    /// $1 run folder, $2 bridge, $3 lab address (CIDR): a bridge of VirtLab's own with the lab
+    /// address and no NIC, for guests that only talk to their host (sysbench, a host-side iperf).
+    /// </summary>
+    public const string IsolatedBridge = """
+        d=$1 br=$2 lab=$3
+        [ -e "/sys/class/net/$br" ] && { echo "an interface $br exists already" >&2; exit 3; }
+        printf '%s\n' "$br" > "$d/bridge"
+        printf 'isolated\n' > "$d/isolated"
+        ip link add "$br" type bridge stp_state 0 forward_delay 0 && ip link set "$br" up && ip addr add "$lab" dev "$br" && exit 0
+        ip link del "$br" 2>/dev/null
+        rm -f "$d/isolated"
         exit 4
         """;
 

@@ -23,6 +23,8 @@ public static class ReportGenerator
     /// <summary>The experiments behind D's "Integrity over many migrations" and "Where the pause goes" (experiments/soak.proj, switchover.proj).</summary>
     public const string SoakExperiment = "soak";
     public const string SwitchoverExperiment = "switchover";
+    /// <summary>The experiment behind D's and F's "Between two machines" (experiments/two-hosts.proj).</summary>
+    public const string TwoHostsExperiment = "two-hosts";
     public const string MainTemplate = "report.md.sbn";
 
     /// <summary>The appendix: every full table, next to the report as report-data.md (linked from each question).</summary>
@@ -91,8 +93,10 @@ public static class ReportGenerator
         var builds = Of(QemuBuildsExperiment) is { Records.Count: > 0 } measured ? QemuBuildsSummary.From(QemuBuildsExperiment, options.Profile, measured.Records) : null;
         var soak = Of(SoakExperiment) is { Records.Count: > 0 } soaked ? IntegrityRateRow.From(soaked.Records, MigrationSummary.CellNames(soaked.Records)) : null;
         var switchover = Of(SwitchoverExperiment) is { Records.Count: > 0 } paused ? SwitchoverRow.From(paused.Records) : null;
+        var twoHosts = Of(TwoHostsExperiment) is { Records.Count: > 0 } moved ? TwoHostsRow.From(moved.Records) : null;
         return new ReportModel(options.Profile, profileArgument, now, environment, reference, a, b, c, migration, sources,
-            ComparisonSection(options.ComparisonFile), builds, soak is { Count: > 0 } ? soak : null, switchover is { Count: > 0 } ? switchover : null);
+            ComparisonSection(options.ComparisonFile), builds, soak is { Count: > 0 } ? soak : null, switchover is { Count: > 0 } ? switchover : null,
+            twoHosts is { Count: > 0 } ? twoHosts : null);
     }
 
     /// <summary>compare.md one heading level down, to sit in the report as a section.</summary>

@@ -19,7 +19,8 @@ public sealed record ReportModel(
     string? Comparison = null,
     QemuBuildsSummary? QemuBuilds = null,
     IReadOnlyList<IntegrityRateRow>? Soak = null,
-    IReadOnlyList<SwitchoverRow>? Switchover = null)
+    IReadOnlyList<SwitchoverRow>? Switchover = null,
+    IReadOnlyList<TwoHostsRow>? TwoHosts = null)
 {
     public string GeneratedText => Generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,15 @@ public sealed class MeasureCells : LabTask
     /// <summary>The session's migration scenario (for the variant's errors).</summary>
     public string Scenario { get; set; } = "";
 
+    /// <summary>A lab.yaml host the session's cells run on (cell metadata Host); empty: this machine.</summary>
+    public string Host { get; set; } = "";
+    /// <summary>The guest a remote session boots on <see cref="Host"/> (empty: its cells run on the host itself).</summary>
+    public string RemoteGuestName { get; set; } = "";
+    /// <summary>lab.yaml, for <see cref="Host"/>'s address and pinned key.</summary>
+    public string LabFile { get; set; } = "";
+    /// <summary>The network namespace SSH sessions to hosts leave from (empty: this one).</summary>
+    public string HostsNamespace { get; set; } = "";
+
     /// <summary>Metadata of a VirtLabMeasurement item that the skeleton reads, not the task.</summary>
     public static readonly string[] SkeletonMetadata = ["Task", "CellsTarget", "Directions", "CellPrefix", "StampParameters", "HeadlineMetric", "HeadlineUnit"];
 
@@ -44,6 +53,54 @@ public sealed class MeasureCells : LabTask
     }
 
     protected override void Run()
+    {
+        if (Host.Length == 0)
+        {
+            Measure(null);
+            return;
+        }
+        using var session = OpenRemote();
+        if (session.BootFailure is { } failure)
+        {
+            RecordRemoteUnavailable(session, failure);
+            return;
+        }
+        Measure(session);
+    }
+
+    /// <summary>The session on <see cref="Host"/>: an isolated lab there and, for guest cells, the guest booted there.</summary>
+    private Remote.RemoteGuestSession OpenRemote()
+    {
+        var lab = Config.LabConfigLoader.Load(LabFile);
+        var labGuest = Guest is null ? null : LabGuest.From(Guest);
+        var spec = RemoteGuestName.Length == 0 || labGuest is null ? null
+            : labGuest.Spec(RemoteGuestName, Accel, NicModel.Length > 0 ? NicModel : "virtio-net-pci", labGuest.SerialLog($"{Host}-{RemoteGuestName}"));
+        // Cells on the host itself run its tools there; guest cells need only what a guest needs.
+        var tools = spec is null ? Cells.Select(c => c.GetMetadata("HostTool")).Where(t => t.Length > 0).Distinct() : [];
+        Log.LogMessage(MessageImportance.High, $"VirtLab: host {Host}: {(spec is null ? "cells on the host itself" : $"a {Accel} guest ({RemoteGuestName})")}");
+        return Remote.RemoteGuestSession.Open(lab, Host, new Remote.RemoteHostOptions { Namespace = HostsNamespace }, spec,
+            labGuest?.PrivateKeyFile ?? "", labGuest?.HostKeyFile ?? "", tools, TimeSpan.FromSeconds(labGuest?.BootTimeoutSeconds ?? 120), Cancellation,
+            message => Log.LogMessage(MessageImportance.High, "VirtLab: " + message));
+    }
+
+    /// <summary>Cells whose guest did not boot on their host (a KVM guest where KVM does not work there): recorded as unavailable, with why.</summary>
+    private void RecordRemoteUnavailable(Remote.RemoteGuestSession session, string failure)
+    {
+        foreach (var cell in Cells)
+        {
+            var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
+            foreach (var (label, metadata) in new[] { ("nic", "Nic"), ("direction", "Direction"), ("scenario", "Scenario") })
+                if (cell.GetMetadata(metadata) is { Length: > 0 } value) labels[label] = value;
+            session.AddLabels(labels);
+            labels["status"] = Records.Record.StatusUnavailable;
+            labels["reason"] = failure;
+            Records.RecordFile.Write(cell.GetMetadata("ResultFile"),
+                [new Records.Record(cell.GetMetadata("HeadlineMetric"), null, cell.GetMetadata("HeadlineUnit"), labels, DateTimeOffset.UtcNow)]);
+        }
+        Log.LogMessage(MessageImportance.High, $"VirtLab: {Cells.Length} cell(s) on host {Host} recorded as unavailable — {failure}");
+    }
+
+    private void Measure(Remote.RemoteGuestSession? remote)
     {
         var known = Measurements.Select(m => m.ItemSpec).ToHashSet();
         if (Cells.FirstOrDefault(c => !known.Contains(c.GetMetadata("Measurement"))) is { } orphan)
@@ -65,6 +122,13 @@ public sealed class MeasureCells : LabTask
                 foreach (var (name, value) in Common())
                     if (value.Length > 0) TaskParameters.TrySet(task, name, value);
                 if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
+                if (remote is not null)
+                {
+                    if (task is not MeasuringTask measuring)
+                        throw new LabException(LabCodes.ConfigBadValue, $"Cells of measurement '{measurement.ItemSpec}' cannot run on host '{Host}': {type.Name} runs on this machine only.",
+                            "leave Host off these cells (remote hosts run sysbench cells and migrations between hosts).");
+                    measuring.Remote = remote;
+                }
                 if (Qemu is not null) TaskParameters.TrySet(task, nameof(Qemu), Qemu);
                 foreach (var name in measurement.CloneCustomMetadata().Keys.Cast<string>().Where(n => !SkeletonMetadata.Contains(n)))
                     TaskParameters.Set(task, name, measurement.GetMetadata(name));

@@ -37,6 +37,9 @@ public abstract class MeasuringTask : LabTask
     /// <summary>The lab namespace whose processes are the measurement's (empty on the host).</summary>
     protected abstract string LabNamespace { get; }
 
+    /// <summary>The remote host session the cells run on (set by MeasureCells for cells with Host), or null: this machine.</summary>
+    internal Remote.RemoteGuestSession? Remote { get; set; }
+
     /// <summary>
     /// One cell's runs: <paramref name="measure"/>(run, raw folder) measures once and returns its
     /// records. Every repeat's records carry the noise labels; all carry runs and stop_reason. The
@@ -99,8 +102,21 @@ public abstract class MeasuringTask : LabTask
     /// <summary>Starts watching the host; the function returned ends the watch and says what was seen.</summary>
     protected virtual Func<NoiseReading> WatchNoise()
     {
+        if (Remote is { } remote) return WatchRemoteNoise(remote.Lab);
         var lab = LabNamespace.Length == 0 ? null : new LabState(LabNamespace);
         var probe = NoiseProbe.Start(lab?.Directory, lab?.NetworkNamespace);
         return probe.Finish;
+    }
+
+    /// <summary>On a remote host only its busy and stolen CPU time is read (/proc/stat over SSH); its processes are not inspected.</summary>
+    private static Func<NoiseReading> WatchRemoteNoise(Remote.RemoteLab lab)
+    {
+        CpuTimes Read() => CpuTimes.Parse(lab.Run("head", ["-n", "1", "/proc/stat"], TimeSpan.FromSeconds(10)).StandardOutput.Trim());
+        var before = Read();
+        return () =>
+        {
+            var (busy, steal) = Read().Since(before);
+            return new NoiseReading(busy, steal, []);
+        };
     }
 }

@@ -96,8 +96,21 @@ public sealed class MigrateBetweenHosts : MigrationTask
         var spec = LabGuest.Spec(name, Accel, NicModel, Path.Combine(guests, name + ".serial.log"), null, Variant(name, Accel))
             with { TraceLog = Path.Combine(guests, name + ".trace.log") };
         WarnWithoutPti(scenario, spec);
+        // KVM is probed where the guests run: by the device, then by booting under it (this machine's own verdict says nothing about the hosts).
+        if (spec.Accel == "kvm" && KvmMissing(sites) is { } missing)
+        {
+            Unavailable(spec, plan, scenario, missing);
+            return;
+        }
         sites.AddTap(spec);
         var boot = sites.Boot(spec, TimeSpan.FromSeconds(TimeoutSeconds > 0 ? TimeoutSeconds : LabGuest.BootTimeoutSeconds), Cancellation);
+        if (!boot.Ready && spec.Accel == "kvm")
+        {
+            sites.Stop(name);
+            sites.DeleteTap(spec);
+            Unavailable(spec, plan, scenario, $"a KVM guest did not boot on host '{source}': {Describe(boot)}");
+            return;
+        }
         if (!boot.Ready)
         {
             sites.Stop(name);
@@ -109,6 +122,23 @@ public sealed class MigrateBetweenHosts : MigrationTask
         var last = MigrationScenarioRunner.SpecFor(spec, Measure(sites, spec, plan, scenario), null);
         sites.Stop(last.Name);
         sites.DeleteTap(last);
+    }
+
+    /// <summary>Why KVM cannot run on the pair (a host without a usable /dev/kvm), or null.</summary>
+    private static string? KvmMissing(HostPairSites sites)
+    {
+        foreach (var lab in new[] { sites.Home, sites.Away })
+            if (lab.Run("test", ["-c", "/dev/kvm", "-a", "-w", "/dev/kvm"], TimeSpan.FromSeconds(10)).ExitCode != 0)
+                return $"host '{lab.Name}' has no usable /dev/kvm (load kvm_intel or kvm_amd there, or run the scenario under TCG: -p:Accelerator=tcg)";
+        return null;
+    }
+
+    private void Unavailable(GuestSpec spec, ScenarioPlan plan, string scenario, string reason)
+    {
+        var labels = ScenarioLabels(spec);
+        foreach (var (key, value) in _siteLabels) labels[key] = value;
+        labels["qemu_build"] = "host";
+        WriteUnavailable(plan, scenario, new MigrationUnavailable("", ["kvm"], reason), labels);
     }
 
     private static (string Source, string Destination, string Observer) HostNames(ITaskItem cell)

@@ -89,10 +89,7 @@ public abstract class MigrationTask : GuestTaskBase
         var current = CurrentOf(sites);
         if (unavailable is not null)
         {
-            RecordFile.Write(resultFile, MigrationRecords.Unavailable(plan, unavailable, labels,
-                Cell.GetMetadata("HeadlineMetric") is { Length: > 0 } metric ? metric : MigrationRecords.HeadlineMetric,
-                Cell.GetMetadata("HeadlineUnit") is { Length: > 0 } unit ? unit : MigrationRecords.HeadlineUnit));
-            Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario}: unavailable on QEMU {unavailable.QemuVersion} (QEMU build '{QemuBinary.Build}', {Accel}): {unavailable.Reason} Recorded as unavailable, not measured.");
+            WriteUnavailable(plan, scenario, unavailable, labels);
             return current;
         }
 
@@ -173,6 +170,18 @@ public abstract class MigrationTask : GuestTaskBase
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
     }
+
+    /// <summary>Records the scenario as unavailable (what it needs and why it is not there) instead of measuring it.</summary>
+    protected void WriteUnavailable(ScenarioPlan plan, string scenario, MigrationUnavailable unavailable, IReadOnlyDictionary<string, string> labels)
+    {
+        RecordFile.Write(Cell.GetMetadata("ResultFile"), MigrationRecords.Unavailable(plan, unavailable, labels,
+            Cell.GetMetadata("HeadlineMetric") is { Length: > 0 } metric ? metric : MigrationRecords.HeadlineMetric,
+            Cell.GetMetadata("HeadlineUnit") is { Length: > 0 } unit ? unit : MigrationRecords.HeadlineUnit));
+        Log.LogMessage(MessageImportance.High, $"VirtLab: {scenario}: unavailable on QEMU {unavailable.QemuVersion} (QEMU build '{labels.GetValueOrDefault("qemu_build", QemuBinary.Build)}', {Accel}): {unavailable.Reason} Recorded as unavailable, not measured.");
+    }
+
+    /// <summary>The labels every record of the scenario carries, before the site's own (<see cref="AddSiteLabels"/>).</summary>
+    protected SortedDictionary<string, string> ScenarioLabels(GuestSpec spec) => BaseLabels(spec);
 
     /// <summary>Labels that depend on where the scenario ran (a remote host's QEMU version, the hosts' names); none here.</summary>
     protected virtual void AddSiteLabels(IDictionary<string, string> labels, MigrationFeatures features) { }

@@ -9,7 +9,8 @@ using VirtLab.Util;
 namespace VirtLab.Tasks;
 
 /// <summary>
-/// Runs sysbench cpu and/or memory, N repeats, on the host or in the lab guest over SSH. Each
+/// Runs sysbench cpu and/or memory, N repeats, on the host or in the lab guest over SSH — this
+/// machine's, or a lab.yaml host's when the cells carry Host (MeasureCells opens the session). Each
 /// raw output is kept beside the records; a cell's records are written (atomically) only when all
 /// its repeats succeeded, so an interrupted cell is measured again by the next build.
 /// </summary>
@@ -39,12 +40,13 @@ public sealed class RunSysbench : MeasuringTask
     {
         var guest = Accel == "host" ? null : LabGuest.From(Guest ?? throw new LabException(LabCodes.ConfigBadValue,
             $"RunSysbench with Accel={Accel} needs the guest.", "pass Guest=\"@(VirtLabGuest)\"."));
-        using var runner = guest?.Ssh(new Lab.LabState(Namespace));
+        // A cell with Host runs on that host: its guest through the host's SSH session, or sysbench on the host itself.
+        using var runner = guest is null ? null : Remote is { } remote ? remote.ConnectGuest() : guest.Ssh(new Lab.LabState(Namespace));
         Func<SysbenchCommand, string> run = runner is null ? RunOnHost : command => RunInGuest(runner, command);
 
-        var version = SysbenchVersion.Parse(runner is null
-            ? ProcessRunner.RunChecked(LabCodes.MissingTool, "sysbench", ["--version"], TimeSpan.FromSeconds(20)).StandardOutput
-            : runner.Run("sysbench --version", TimeSpan.FromSeconds(20)).StandardOutput);
+        var version = SysbenchVersion.Parse(runner is not null ? runner.Run("sysbench --version", TimeSpan.FromSeconds(20)).StandardOutput
+            : Remote is { } onHost ? onHost.Lab.Run("sysbench", ["--version"], TimeSpan.FromSeconds(20)).StandardOutput
+            : ProcessRunner.RunChecked(LabCodes.MissingTool, "sysbench", ["--version"], TimeSpan.FromSeconds(20)).StandardOutput);
         var syntax = SysbenchCommand.SyntaxFor(version);
 
         foreach (var cell in Cells)
@@ -78,6 +80,7 @@ public sealed class RunSysbench : MeasuringTask
         // The QEMU build is a guest's: the host's own runs use none.
         if (guest is not null) QemuBinary.AddLabels(labels);
         guest?.AddLabels(labels);
+        Remote?.AddLabels(labels);
         if (cell.GetMetadata("Workload") == "cpu")
         {
             labels["cpu_max_prime"] = CpuMaxPrime.ToString(CultureInfo.InvariantCulture);
@@ -96,9 +99,10 @@ public sealed class RunSysbench : MeasuringTask
 
     private string RunOnHost(SysbenchCommand command)
     {
-        var result = ProcessRunner.Run(command.Program, command.Arguments, RunTimeout, Cancellation);
+        var result = Remote is { } remote ? remote.Lab.Run(command.Program, command.Arguments, RunTimeout)
+            : ProcessRunner.Run(command.Program, command.Arguments, RunTimeout, Cancellation);
         if (!result.Succeeded)
-            throw new LabException(LabCodes.Benchmark, $"sysbench on the host exited with {result.ExitCode}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}",
+            throw new LabException(LabCodes.Benchmark, $"sysbench on {(Remote is { } r ? $"host '{r.HostName}'" : "the host")} exited with {result.ExitCode}: {ProcessRunner.Tail(result.StandardError + result.StandardOutput)}",
                 "check the sysbench parameters in lab.yaml.");
         return result.StandardOutput;
     }
