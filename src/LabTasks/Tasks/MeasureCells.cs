@@ -124,7 +124,7 @@ public sealed class MeasureCells : LabTask
                 if (Guest is not null) TaskParameters.TrySet(task, nameof(Guest), Guest);
                 if (remote is not null)
                 {
-                    if (task is not MeasuringTask measuring)
+                    if (task is not MeasuringTask { RunsRemotely: true } measuring)
                         throw new LabException(LabCodes.ConfigBadValue, $"Cells of measurement '{measurement.ItemSpec}' cannot run on host '{Host}': {type.Name} runs on this machine only.",
                             "leave Host off these cells (remote hosts run sysbench cells and migrations between hosts).");
                     measuring.Remote = remote;

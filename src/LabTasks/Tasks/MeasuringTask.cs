@@ -40,6 +40,9 @@ public abstract class MeasuringTask : LabTask
     /// <summary>The remote host session the cells run on (set by MeasureCells for cells with Host), or null: this machine.</summary>
     internal Remote.RemoteGuestSession? Remote { get; set; }
 
+    /// <summary>Whether the task can measure on a remote host's session (<see cref="Remote"/>); those that cannot measure this machine's lab only.</summary>
+    internal virtual bool RunsRemotely => false;
+
     /// <summary>
     /// One cell's runs: <paramref name="measure"/>(run, raw folder) measures once and returns its
     /// records. Every repeat's records carry the noise labels; all carry runs and stop_reason. The

@@ -36,6 +36,8 @@ public sealed class RunSysbench : MeasuringTask
 
     protected override string LabNamespace => Accel == "host" ? "" : Namespace;
 
+    internal override bool RunsRemotely => true;
+
     protected override void Run()
     {
         var guest = Accel == "host" ? null : LabGuest.From(Guest ?? throw new LabException(LabCodes.ConfigBadValue,
