@@ -22,14 +22,7 @@ public sealed class TwoHostsMigrationTests(ITestOutputHelper output)
     {
         using var rig = new TwoHostsRig();
         using var copy = new RepoCopy();
-        var labFile = Path.Combine(rig.Folder, "lab.yaml");
-        File.WriteAllText(labFile, File.ReadAllText(Path.Combine(copy.Root, "experiments", "lab.yaml")) + "\nhosts:\n" + string.Concat(rig.Hosts.Select(h => $"""
-              {h.Name}:
-                address: {h.Address}
-                identityFile: {rig.ClientKeyFile}
-                hostKey: {h.HostPublicKeyLine}
-
-            """)));
+        var labFile = rig.WriteLabFile(Path.Combine(copy.Root, "experiments", "lab.yaml"), [.. rig.Hosts]);
 
         var profile = Environment.GetEnvironmentVariable("VIRTLAB_TWO_HOSTS_PROFILE") is { Length: > 0 } p ? p : "quick";
         var build = copy.Build(TimeSpan.FromMinutes(profile == "quick" ? 10 : 40), "experiments/two-hosts.proj", $"-p:Profile={profile}", $"-p:LabFile={labFile}",
@@ -115,16 +108,7 @@ public sealed class TwoHostsRemoteCellsTests(ITestOutputHelper output)
     {
         using var rig = new TwoHostsRig();
         using var copy = new RepoCopy();
-        var labFile = Path.Combine(rig.Folder, "lab.yaml");
-        File.WriteAllText(labFile, File.ReadAllText(Path.Combine(copy.Root, "experiments", "lab.yaml")) + $"""
-
-            hosts:
-              a:
-                address: {rig.A.Address}
-                identityFile: {rig.ClientKeyFile}
-                hostKey: {rig.A.HostPublicKeyLine}
-
-            """);
+        var labFile = rig.WriteLabFile(Path.Combine(copy.Root, "experiments", "lab.yaml"), rig.A);
         var build = copy.Build(TimeSpan.FromMinutes(10), "experiments/kvm-vs-tcg.proj", "-p:Profile=quick", $"-p:LabFile={labFile}",
             "-p:CellHost=a", $"-p:HostsNamespace={rig.OperatorNamespace}");
         output.WriteLine(build.StandardOutput);

@@ -82,6 +82,20 @@ public sealed class TwoHostsRig : IDisposable
         HostKey = host.HostPublicKeyLine,
     };
 
+    /// <summary>A lab file in the rig's folder: <paramref name="baseLabFile"/> plus a hosts: section declaring <paramref name="hosts"/> as lab.yaml hosts named a, b, c.</summary>
+    public string WriteLabFile(string baseLabFile, params RigHost[] hosts)
+    {
+        var path = Path.Combine(Folder, "lab.yaml");
+        File.WriteAllText(path, File.ReadAllText(baseLabFile) + "\nhosts:\n" + string.Concat(hosts.Select(h => $"""
+              {h.Name}:
+                address: {h.Address}
+                identityFile: {ClientKeyFile}
+                hostKey: {h.HostPublicKeyLine}
+
+            """)));
+        return path;
+    }
+
     /// <summary>Runs a command on a host as the host itself sees the world: its network and its mount namespace (nsenter into its sshd).</summary>
     public ProcessResult OnHost(RigHost host, params string[] command) =>
         ProcessRunner.Run("nsenter", ["--target", host.Sshd!.Id.ToString(), "--mount", "--net", "--", .. command], Bound);

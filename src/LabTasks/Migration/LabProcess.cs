@@ -9,11 +9,9 @@ namespace VirtLab.Migration;
 /// arrives, so a time series can be stamped with the host's clock (ping, iperf3 --forceflush,
 /// tcpdump). It runs in its own session (setsid); stopping it signals the whole group.
 /// </summary>
-public sealed class LabProcess : IHostProcess
+public sealed class LabProcess : TimedOutput, IHostProcess
 {
     private readonly Process _process;
-    private readonly List<TimedLine> _lines = [];
-    private Thread[] _readers = [];
 
     private LabProcess(Process process) => _process = process;
 
@@ -24,38 +22,14 @@ public sealed class LabProcess : IHostProcess
         Lab.LabHelperMark.Apply(psi, netns);
         var process = Process.Start(psi) ?? throw new LabException(LabCodes.MissingTool, $"Cannot start {program} in the lab.", ToolRegistry.InstallHint(program));
         var lab = new LabProcess(process);
-        // Dedicated reader threads, not the thread pool: a line must be stamped when it arrives,
-        // even while SSH sessions and forwarders keep the pool's few threads busy.
-        lab._readers = [lab.Reader(process.StandardOutput, false), lab.Reader(process.StandardError, true)];
+        lab.Read(process.StandardOutput, process.StandardError);
         process.StandardInput.Close();
         return lab;
     }
 
     public int Pid => _process.Id;
-    public bool HasExited => _process.HasExited;
+    public override bool HasExited => _process.HasExited;
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
-
-    public IReadOnlyList<TimedLine> Lines { get { lock (_lines) return [.. _lines]; } }
-
-    public string Output => string.Join('\n', Lines.Select(l => l.Text));
-
-    /// <summary>Waits until a line matching <paramref name="match"/> arrived; false on timeout or exit.</summary>
-    public bool WaitForLine(Func<TimedLine, bool> match, TimeSpan timeout, CancellationToken cancel = default)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (Lines.Any(match)) return true;
-            if (_process.HasExited)
-            {
-                JoinReaders();
-                return Lines.Any(match);
-            }
-            Thread.Sleep(20);
-        }
-        return false;
-    }
 
     /// <summary>Sends <paramref name="signal"/> (INT lets ping, iperf3 and tcpdump print their summary) to the group; then KILL after the grace time.</summary>
     public void Stop(string signal = "INT", TimeSpan? grace = null)
@@ -83,24 +57,4 @@ public sealed class LabProcess : IHostProcess
 
     private void Signal(string signal) =>
         ProcessRunner.Run("kill", [$"-{signal}", "--", "-" + _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
-
-    private Thread Reader(StreamReader stream, bool isError)
-    {
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                while (stream.ReadLine() is { } line)
-                    lock (_lines) _lines.Add(new TimedLine(DateTimeOffset.UtcNow, line, isError));
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException) { }
-        }) { IsBackground = true, Name = "VirtLab lab process output" };
-        thread.Start();
-        return thread;
-    }
-
-    private void JoinReaders()
-    {
-        foreach (var t in _readers) t.Join(TimeSpan.FromSeconds(5));
-    }
 }

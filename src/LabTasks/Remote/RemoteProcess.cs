@@ -9,14 +9,12 @@ namespace VirtLab.Remote;
 /// SIGINT lets it print its summary), and it carries the run folder's mark, so the host's watchdog
 /// or the next build ends it if this build cannot.
 /// </summary>
-public sealed class RemoteProcess : IHostProcess
+public sealed class RemoteProcess : TimedOutput, IHostProcess
 {
     private readonly RemoteHost _host;
     private readonly SshCommand _command;
     private readonly IAsyncResult _running;
     private readonly string _pidFile;
-    private readonly List<TimedLine> _lines = [];
-    private readonly Thread[] _readers;
     private bool _disposed;
 
     private RemoteProcess(RemoteHost host, SshCommand command, IAsyncResult running, string pidFile)
@@ -25,7 +23,7 @@ public sealed class RemoteProcess : IHostProcess
         _command = command;
         _running = running;
         _pidFile = pidFile;
-        _readers = [Reader(command.OutputStream, false), Reader(command.ExtendedOutputStream, true)];
+        Read(new StreamReader(command.OutputStream), new StreamReader(command.ExtendedOutputStream));
     }
 
     /// <param name="mark">The environment entry every process of the run carries (VIRTLAB_RUN=&lt;folder&gt;).</param>
@@ -36,28 +34,8 @@ public sealed class RemoteProcess : IHostProcess
         return new RemoteProcess(host, command, running, pidFile);
     }
 
-    public bool HasExited => _running.IsCompleted;
+    public override bool HasExited => _running.IsCompleted;
     public int? ExitCode => _running.IsCompleted ? _command.ExitStatus : null;
-    public IReadOnlyList<TimedLine> Lines { get { lock (_lines) return [.. _lines]; } }
-    public string Output => string.Join('\n', Lines.Select(l => l.Text));
-
-    public bool WaitForLine(Func<TimedLine, bool> match, TimeSpan timeout, CancellationToken cancel = default)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (Lines.Any(match)) return true;
-            if (HasExited)
-            {
-                JoinReaders();
-                return Lines.Any(match);
-            }
-            Thread.Sleep(20);
-        }
-        return false;
-    }
-
     public void Stop(string signal = "INT", TimeSpan? grace = null)
     {
         if (!HasExited)
@@ -88,26 +66,5 @@ public sealed class RemoteProcess : IHostProcess
     {
         // The signal name and the pid file are VirtLab's own; both arrive as positional parameters.
         _host.Run(["sh", "-c", "p=$(cat \"$2\" 2>/dev/null) && [ -n \"$p\" ] && kill -\"$1\" \"$p\" 2>/dev/null; exit 0", "sh", signal, _pidFile], TimeSpan.FromSeconds(10));
-    }
-
-    private Thread Reader(Stream stream, bool isError)
-    {
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var reader = new StreamReader(stream);
-                while (reader.ReadLine() is { } line)
-                    lock (_lines) _lines.Add(new TimedLine(DateTimeOffset.UtcNow, line, isError));
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException) { }
-        }) { IsBackground = true, Name = "VirtLab remote process output" };
-        thread.Start();
-        return thread;
-    }
-
-    private void JoinReaders()
-    {
-        foreach (var t in _readers) t.Join(TimeSpan.FromSeconds(5));
     }
 }
