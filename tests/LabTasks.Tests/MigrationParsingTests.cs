@@ -43,6 +43,22 @@ public sealed class MigrationParsingTests
     }
 
     [Fact]
+    public void A_remote_observers_replies_carry_its_own_stamps_moved_onto_this_machines_clock_not_their_arrival()
+    {
+        // iputils ping -D, as a remote observer host runs it: the lines arrived here together, much later.
+        var arrived = Origin.AddHours(1);
+        var lines = Fixture("iputils-ping-D-10ms.txt").Split('\n').Select(l => new TimedLine(arrived, l, false)).ToList();
+        var offset = TimeSpan.FromMilliseconds(250); // the host's clock is 250 ms ahead of this one
+        var replies = PingProbe.ParseStamped(lines, offset);
+        Assert.Equal([0, 1, 2, 3], replies.Select(r => r.Seq));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1795998136946).AddTicks(8140) - offset, replies[0].Time);
+        Assert.Equal(0.120, replies[0].RttMs);
+        Assert.Equal(13.798, (replies[1].Time - replies[0].Time).TotalMilliseconds, 3);
+        Assert.Empty(PingProbe.Parse(lines)); // busybox's reader does not take iputils' lines, nor the other way round
+        Assert.Empty(PingProbe.ParseStamped(Fixture("busybox-ping-20ms.txt").Split('\n').Select(l => new TimedLine(arrived, l, false)), offset));
+    }
+
+    [Fact]
     public void Network_downtime_is_the_silence_spanning_the_pause_even_when_a_reply_lands_just_after_it_began()
     {
         // A throttled guest answered every ~100 ms; the reply stamped 0.2 ms after the source's STOP was

@@ -1,5 +1,6 @@
 using VirtLab.Migration;
 using VirtLab.Records;
+using VirtLab.Util;
 using Record = VirtLab.Records.Record;
 using Xunit.Abstractions;
 
@@ -12,7 +13,7 @@ namespace VirtLab.Tests;
 /// host C pings, captures and streams to it; then the LAN cut mid-migration. The build's SSH
 /// sessions leave from the rig's operator namespace (HostsNamespace). About three minutes here.
 /// VIRTLAB_TWO_HOSTS_PROFILE=default runs every scenario of two-hosts.proj (bench/two-hosts-rig.sh):
-/// auto-converge, the post-copy cut and a killed destination too.
+/// auto-converge, the post-copy cut and a killed destination too; its results are kept in /tmp/two-hosts-default-results.
 /// </summary>
 [Collection(EndToEnd.Collection)]
 public sealed class TwoHostsMigrationTests(ITestOutputHelper output)
@@ -40,7 +41,10 @@ public sealed class TwoHostsMigrationTests(ITestOutputHelper output)
         if (profile != "quick")
         {
             File.Copy(Path.Combine(results, "summary.md"), Path.Combine(Path.GetTempPath(), $"two-hosts-{profile}-summary.md"), overwrite: true);
-            File.Copy(Path.Combine(results, "records.ndjson"), Path.Combine(Path.GetTempPath(), $"two-hosts-{profile}-records.ndjson"), overwrite: true);
+            // The whole results folder (raw outputs too) outlives the copy, for docs/experiments/two-hosts.md.
+            var kept = Path.Combine(Path.GetTempPath(), $"two-hosts-{profile}-results");
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            ProcessRunner.RunChecked(LabCodes.MissingTool, "cp", ["-a", results, kept], TimeSpan.FromSeconds(60));
         }
 
         // A → B, B → A, A → B …: one migration per workload (quick: iperf, sysbench cpu, sysbench memory); the guest keeps its

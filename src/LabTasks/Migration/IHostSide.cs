@@ -14,4 +14,10 @@ public interface IHostSide
 
     /// <summary>The side's clock minus this machine's: what its own stamps (tcpdump -tt, QEMU's events) are ahead by.</summary>
     TimeSpan ClockOffset { get; }
+
+    /// <summary>
+    /// True when its helpers' output reaches this machine over a network (SSH): a line arrives later
+    /// than it was printed, and in bursts, so a probe that times events stamps them there instead.
+    /// </summary>
+    bool RelaysOutput { get; }
 }

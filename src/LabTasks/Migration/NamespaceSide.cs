@@ -12,5 +12,7 @@ public sealed class NamespaceSide(string netns) : IHostSide
 
     public TimeSpan ClockOffset => TimeSpan.Zero;
 
+    public bool RelaysOutput => false;
+
     public ProcessResult Run(string program, IReadOnlyList<string> arguments, TimeSpan timeout) => new LabCommand(netns).Run(program, arguments, timeout);
 }

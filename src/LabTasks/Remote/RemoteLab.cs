@@ -26,7 +26,7 @@ public sealed class RemoteLab : IHostSide, IDisposable
     /// <summary>The bridge of an isolated lab on a host (no NIC): a name of VirtLab's own, so a host's own br0 is never touched.</summary>
     public const string IsolatedBridge = "virtlab0";
     /// <summary>What a host must have for a migration to run there (host-NIC mode, QEMU, the observers).</summary>
-    public static readonly string[] Tools = ["ip", "bridge", "qemu-system-x86_64", "busybox", "tcpdump", "iperf3", "sha256sum", "awk", "sed"];
+    public static readonly string[] Tools = ["ip", "bridge", "qemu-system-x86_64", "busybox", "ping", "tcpdump", "iperf3", "sha256sum", "awk", "sed"];
     /// <summary>What a host must have to run guests of its own (an isolated lab).</summary>
     public static readonly string[] GuestTools = ["ip", "qemu-system-x86_64", "sha256sum", "sed"];
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -287,6 +287,8 @@ public sealed class RemoteLab : IHostSide, IDisposable
         RemoteProcess.Start(Host, Mark, $"{Folder}/pids/helper-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.pid", program, arguments);
 
     public TimeSpan ClockOffset => TimeSpan.FromMilliseconds(Clock.OffsetMilliseconds);
+
+    public bool RelaysOutput => true;
 
     public ProcessResult Run(string program, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
