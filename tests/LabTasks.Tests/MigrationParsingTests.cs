@@ -59,6 +59,20 @@ public sealed class MigrationParsingTests
     }
 
     [Fact]
+    public void An_observer_hosts_stamps_show_the_pause_of_a_migration_between_hosts()
+    {
+        // Host C's ping -D to a guest moving from host A to B (the rig, 5 ms interval): 121 replies around the switch-over.
+        var lines = Fixture("iputils-ping-D-across-migration.txt").Split('\n').Select(l => new TimedLine(Origin, l, false)).ToList();
+        var replies = PingProbe.ParseStamped(lines, TimeSpan.Zero);
+        Assert.Equal(121, replies.Count);
+        var a = PingProbe.Analyse(replies, replies[0].Time, TimeSpan.FromMilliseconds(5));
+        Assert.Equal(185.711, a.MaxGapMs!.Value, 3);
+        // The pause: 14 requests went unanswered. Later a 110 ms gap with nothing missing: replies held up, not lost
+        // (the rig's three hosts and both QEMUs share two cores).
+        Assert.Equal([(185.711, 14), (110.568, 0)], a.Gaps.Select(g => (Math.Round(g.Milliseconds, 3), g.MissingReplies)));
+    }
+
+    [Fact]
     public void Network_downtime_is_the_silence_spanning_the_pause_even_when_a_reply_lands_just_after_it_began()
     {
         // A throttled guest answered every ~100 ms; the reply stamped 0.2 ms after the source's STOP was
