@@ -30,6 +30,9 @@ public interface IScenarioSites : IMigrationSites
     /// <summary>Where the observer's announce capture writes its pcap (on the observer's machine).</summary>
     string CaptureFile(string localPcap);
 
+    /// <summary>Puts the capture's pcap (<paramref name="captured"/>, on the observer's machine) at <paramref name="localPcap"/>, beside the records.</summary>
+    void KeepCapture(string captured, string localPcap);
+
     /// <summary>The guest's serial console so far ("" when there is none).</summary>
     string SerialLog(GuestSpec guest);
 

@@ -188,7 +188,9 @@ public sealed class MigrationScenarioRunner(IScenarioSites sites, WorkloadOption
         {
             var pattern = GuestIntegrity.WritePattern(ssh, cancel);
             using var ping = PingProbe.Start(sites.Observer, source.Address, plan.PingInterval);
-            using var capture = AnnounceCapture.Start(sites.Observer, sites.CaptureFile(Path.Combine(ScenarioRaw(plan.Scenario), prefix + "-announce.pcap")), cancel);
+            var localPcap = Path.Combine(ScenarioRaw(plan.Scenario), prefix + "-announce.pcap");
+            var captured = sites.CaptureFile(localPcap);
+            using var capture = AnnounceCapture.Start(sites.Observer, captured, cancel);
             var load = workloads.Create(workload);
             load.Start(new WorkloadContext(sites.Observer, source.Address, ssh), cancel);
             cancel.WaitHandle.WaitOne(plan.Lead);
@@ -221,6 +223,7 @@ public sealed class MigrationScenarioRunner(IScenarioSites sites, WorkloadOption
                 : load.Stop(new WorkloadContext(sites.Observer, source.Address, live), cancel);
             var pings = ping.Stop(result.StartedAt);
             var frames = capture.Stop(result.StartedAt);
+            sites.KeepCapture(captured, localPcap);
             sites.DeleteTap(result.Completed ? source : destination);
 
             var integrityProblems = IntegrityProblems(during);

@@ -76,6 +76,8 @@ public sealed class NamespaceSites(LabState lab, GuestLauncher launcher) : IScen
         return localPcap;
     }
 
+    public void KeepCapture(string captured, string localPcap) { } // written there already
+
     public string SerialLog(GuestSpec guest)
     {
         try { return File.Exists(guest.SerialLog) ? File.ReadAllText(guest.SerialLog) : ""; }

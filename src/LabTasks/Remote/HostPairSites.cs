@@ -135,6 +135,8 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
 
     public string CaptureFile(string localPcap) => $"{observer.Folder}/{Path.GetFileName(localPcap)}";
 
+    public void KeepCapture(string captured, string localPcap) => observer.Host.Download(captured, localPcap);
+
     /// <summary>The console as the guest's host holds it; a copy lands at the spec's (local) SerialLog, as raw evidence.</summary>
     public string SerialLog(GuestSpec guest)
     {

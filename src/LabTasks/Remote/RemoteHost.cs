@@ -178,6 +178,24 @@ public sealed class RemoteHost : IDisposable
     /// <summary>Puts <paramref name="localFile"/> into the host's content-addressed cache (skipped when it holds that content already).</summary>
     public UploadResult Upload(string localFile) => new RemoteImageCache(this).Upload(localFile);
 
+    /// <summary>Copies a file of the host to <paramref name="localFile"/> (SFTP; written under another name and renamed, so a partial copy never has the final name).</summary>
+    public void Download(string remoteFile, string localFile)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
+        var partial = localFile + ".partial";
+        try
+        {
+            using (var target = File.Create(partial))
+                Sftp.DownloadFile(remoteFile, target);
+            File.Move(partial, localFile, overwrite: true);
+        }
+        catch (Exception e) when (e is SshException or IOException)
+        {
+            File.Delete(partial);
+            throw RemoteHostErrors.Failed(Name, Config, $"downloading {remoteFile} failed", e);
+        }
+    }
+
     /// <summary>The SFTP session, opened on first use: a second SSH connection with the same pin and key.</summary>
     internal SftpClient Sftp
     {
