@@ -23,8 +23,34 @@ public sealed partial class DirtyMemoryWorkload(int workers, int sizeMiB, string
         "--vm-keep", "--verify", "--timeout", "86400s", "--metrics-brief",
     ];
 
-    public void Start(WorkloadContext context, CancellationToken cancel) =>
+    /// <summary>How long stress-ng may take to fault its working set in before it counts as not running (TCG, a busy host).</summary>
+    private static readonly TimeSpan DirtyingBound = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Starts stress-ng and returns once its workers have faulted in most of their working set: under
+    /// TCG the first pass takes a while, and a migration started before it would find a quiet guest
+    /// (seen: dirty-default, there to show a migration that cannot converge, completing in 1.1 s).
+    /// </summary>
+    public void Start(WorkloadContext context, CancellationToken cancel)
+    {
+        var available = MemAvailableKiB(context);
         _job = GuestJob.Start(context.Ssh, Command, "/tmp/virtlab-dirty-memory.log", cancel);
+        var needKiB = (long)workers * sizeMiB * 1024 * 8 / 10;
+        // The numbers are VirtLab's own (validated by Command); busybox awk reads the guest's meminfo.
+        var script = string.Create(CultureInfo.InvariantCulture,
+            $"i=0; while [ $(({available} - $(awk '/^MemAvailable:/ {{print $2}}' /proc/meminfo))) -lt {needKiB} ]; do i=$((i+1)); [ $i -gt {DirtyingBound.TotalSeconds * 10:0} ] && exit 1; sleep 0.1; done");
+        if (context.Ssh.Run(script, DirtyingBound + TimeSpan.FromSeconds(10), cancel).ExitCode != 0)
+            throw new Util.LabException(Util.LabCodes.Benchmark,
+                $"stress-ng in the guest did not take its {workers} × {sizeMiB} MiB within {DirtyingBound.TotalSeconds:0} s: {Util.ProcessRunner.Tail(_job.Stop(context.Ssh, "INT", TimeSpan.FromSeconds(10), cancel))}",
+                "lower lab.yaml's migration.dirtyMemory.sizeMiB below the guest's free memory (guest.memoryMiB), and read the guest's serial log.");
+    }
+
+    private static long MemAvailableKiB(WorkloadContext context)
+    {
+        var text = context.Ssh.Run("awk '/^MemAvailable:/ {print $2}' /proc/meminfo", TimeSpan.FromSeconds(30)).StandardOutput.Trim();
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib
+            : throw new Util.LabException(Util.LabCodes.Benchmark, $"The guest's /proc/meminfo has no MemAvailable ('{text}').", "check the guest image's kernel.");
+    }
 
     public WorkloadRun Stop(WorkloadContext context, CancellationToken cancel)
     {
