@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Build.Framework;
-using VirtLab.Lab;
 using VirtLab.Migration;
 using VirtLab.Qemu;
 using VirtLab.Records;
