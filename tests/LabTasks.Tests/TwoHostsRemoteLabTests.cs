@@ -110,7 +110,7 @@ public sealed class TwoHostsRemoteLabTests(TwoHostsRig rig) : IClassFixture<TwoH
         // Every sshd process of host B: the listener and this build's session.
         // (The watchdog's own `sleep 1` comes and goes meanwhile: a pid may be gone before its comm is read.)
         foreach (var pid in TwoHostsRig.LeftRunning(own.B.Namespace))
-            if (Comm(pid) == "sshd") ProcessRunner.Run("kill", ["-KILL", pid.ToString()], TimeSpan.FromSeconds(5));
+            if (TwoHostsRigReaper.Comm(pid) == "sshd") ProcessRunner.Run("kill", ["-KILL", pid.ToString()], TimeSpan.FromSeconds(5));
 
         var e = Assert.Throws<LabException>(() => lab.AddTap("tap-next"));
         Assert.Equal(LabCodes.RemoteHost, e.Code);
@@ -133,12 +133,6 @@ public sealed class TwoHostsRemoteLabTests(TwoHostsRig rig) : IClassFixture<TwoH
         Assert.Contains($"inet {host.Address}/24", rig.OnHost(host, "ip", "-o", "-4", "addr", "show", "dev", "lan0").StandardOutput);
         Assert.Equal("", rig.OnHost(host, "ip", "route", "show", "type", "blackhole").StandardOutput.Trim());
         if (folder is not null) Assert.False(rig.OnHost(host, "test", "-e", folder).Succeeded, $"{folder} is still there");
-    }
-
-    private static string? Comm(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     private static bool WaitFor(Func<bool> condition, TimeSpan? timeout = null)

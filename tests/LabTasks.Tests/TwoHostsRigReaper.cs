@@ -62,7 +62,8 @@ public static partial class TwoHostsRigReaper
         catch (IOException) { return ""; }
     }
 
-    private static string Comm(int pid)
+    /// <summary>A process's name, or "" when it is gone (it may end between listing and reading).</summary>
+    internal static string Comm(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
         catch (IOException) { return ""; }
