@@ -124,10 +124,10 @@ public sealed class GuestLauncher(LabState lab, string privateKeyFile, string pi
         catch (ArgumentException) { return null; }
     }
 
-    public static string SerialTail(string serialLog, int lines = 8)
-    {
-        if (!File.Exists(serialLog)) return "";
-        var all = File.ReadAllLines(serialLog).Where(l => l.Trim().Length > 0).ToArray();
-        return string.Join('\n', all.TakeLast(lines));
-    }
+    public static string SerialTail(string serialLog, int lines = 8) =>
+        File.Exists(serialLog) ? ConsoleTail(File.ReadAllText(serialLog), lines) : "";
+
+    /// <summary>The last non-blank lines of a guest's console text (a local serial log's, or one read from a remote host).</summary>
+    public static string ConsoleTail(string console, int lines = 8) =>
+        string.Join('\n', console.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).TakeLast(lines));
 }

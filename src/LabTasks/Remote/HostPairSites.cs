@@ -137,13 +137,7 @@ public sealed partial class HostPairSites(RemoteLab home, RemoteLab away, Remote
     public void KeepCapture(string captured, string localPcap) => observer.Host.Download(captured, localPcap);
 
     /// <summary>The console as the guest's host holds it; a copy lands at the spec's (local) SerialLog, as raw evidence.</summary>
-    public string SerialLog(GuestSpec guest)
-    {
-        var lab = Where(guest.Name);
-        var text = lab.Read(lab.SerialLog(guest.Name));
-        if (text.Length > 0) AtomicFile.WriteAllText(guest.SerialLog, text);
-        return text;
-    }
+    public string SerialLog(GuestSpec guest) => Where(guest.Name).CopyConsole(guest);
 
     /// <summary>The trace lines of the guest's host, copied to the spec's TraceLog and moved onto this machine's clock.</summary>
     public IReadOnlyList<QemuTraceLine> Trace(GuestSpec guest, DateTimeOffset from, DateTimeOffset to)

@@ -62,8 +62,7 @@ public sealed class RemoteGuestSession : IDisposable
         QemuVersion = Lab.QemuVersion();
         Lab.AddTap(guest.Nics[0].Tap);
         var outcome = Lab.Boot(guest, _privateKeyFile, _pinnedHostKeyFile, timeout, cancel);
-        var console = Lab.Read(Lab.SerialLog(guest.Name));
-        if (console.Length > 0) Util.AtomicFile.WriteAllText(guest.SerialLog, console);
+        Lab.CopyConsole(guest);
         if (outcome.Ready)
         {
             Guest = guest;

@@ -220,8 +220,15 @@ public sealed class RemoteLab : IHostSide, IDisposable
         catch (Exception) { return false; }
     }
 
-    private static string Tail(string serial) =>
-        string.Join('\n', serial.Split('\n').Where(l => l.Trim().Length > 0).TakeLast(8));
+    private static string Tail(string console) => GuestLauncher.ConsoleTail(console);
+
+    /// <summary>The guest's console as this host holds it, copied to the spec's (local) SerialLog as raw evidence.</summary>
+    public string CopyConsole(GuestSpec guest)
+    {
+        var text = Read(SerialLog(guest.Name));
+        if (text.Length > 0) AtomicFile.WriteAllText(guest.SerialLog, text);
+        return text;
+    }
 
     /// <summary>The host's QEMU as it reports itself (e.g. 7.2.22).</summary>
     public string QemuVersion() => Qemu.QemuVersion.Parse(Host.Run(["qemu-system-x86_64", "--version"]).StandardOutput);
