@@ -87,16 +87,7 @@ public sealed class MeasureCells : LabTask
     private void RecordRemoteUnavailable(Remote.RemoteGuestSession session, string failure)
     {
         foreach (var cell in Cells)
-        {
-            var labels = CellLabels.For(cell, Experiment, Profile, HostFingerprint);
-            foreach (var (label, metadata) in new[] { ("nic", "Nic"), ("direction", "Direction"), ("scenario", "Scenario") })
-                if (cell.GetMetadata(metadata) is { Length: > 0 } value) labels[label] = value;
-            session.AddLabels(labels);
-            labels["status"] = Records.Record.StatusUnavailable;
-            labels["reason"] = failure;
-            Records.RecordFile.Write(cell.GetMetadata("ResultFile"),
-                [new Records.Record(cell.GetMetadata("HeadlineMetric"), null, cell.GetMetadata("HeadlineUnit"), labels, DateTimeOffset.UtcNow)]);
-        }
+            RecordUnavailable.Write(cell, Experiment, Profile, HostFingerprint, failure, session.AddLabels);
         Log.LogMessage(MessageImportance.High, $"VirtLab: {Cells.Length} cell(s) on host {Host} recorded as unavailable — {failure}");
     }
 
